@@ -1,0 +1,24 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+  name: "Strata",
+  products: [
+    .library(name: "Strata", targets: ["Strata"]),
+    .executable(name: "strata-bench", targets: ["strata-bench"]),
+  ],
+  targets: [
+    // The compute kernels that need CPU features Swift cannot ask for without unsafe flags
+    // (AVX2 + FMA, chosen at run time). Everything around them is Swift.
+    .target(name: "StrataKernels"),
+    .target(name: "StrataTensor", dependencies: ["StrataKernels"]),
+    .target(name: "Strata", dependencies: ["StrataTensor"]),
+    .executableTarget(
+      name: "strata-bench", dependencies: ["Strata"], path: "Benchmarks/strata-bench"),
+    .executableTarget(
+      name: "tensor-tour", dependencies: ["Strata"], path: "Examples/tensor-tour"),
+    .testTarget(name: "StrataTensorTests", dependencies: ["StrataTensor"]),
+    .testTarget(name: "StrataTests", dependencies: ["Strata"]),
+  ],
+  swiftLanguageModes: [.v5]
+)

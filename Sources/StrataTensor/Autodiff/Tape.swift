@@ -1,0 +1,97 @@
+/// The record of a traced computation: one node per op output, in the order they ran.
+///
+/// A tape is created by ``valueWithGradient(at:of:)``; ops whose inputs carry a ``Trace``
+/// append a node holding the indices of their traced inputs and a pullback that maps the
+/// gradient of the output to the gradients of the inputs. Pullbacks capture only untraced
+/// copies of tensors, so a tape never keeps itself alive through a cycle.
+final class Tape {
+  struct Node {
+    /// Tape indices of the op's inputs; `nil` for an input that is a constant.
+    let parents: [Int?]
+    /// Maps the output's gradient to one gradient per input (`nil` where none is needed).
+    let pullback: ((Tensor, [Bool]) -> [Tensor?])?
+    /// The shape of the node's value, used to seed and to check gradients.
+    let shape: [Int]
+  }
+
+  private(set) var nodes: [Node] = []
+
+  func appendLeaf(shape: [Int]) -> Int {
+    nodes.append(Node(parents: [], pullback: nil, shape: shape))
+    return nodes.count - 1
+  }
+
+  func append(
+    parents: [Int?], shape: [Int], pullback: @escaping (Tensor, [Bool]) -> [Tensor?]
+  ) -> Int {
+    nodes.append(Node(parents: parents, pullback: pullback, shape: shape))
+    return nodes.count - 1
+  }
+
+  /// Runs the pullbacks from `root` back to the start and returns the gradients of the
+  /// requested nodes (zeros for nodes the root does not depend on).
+  func gradients(from root: Int, seed: Tensor, of targets: [Int]) -> [Tensor] {
+    var grads = [Tensor?](repeating: nil, count: root + 1)
+    var keep = [Bool](repeating: false, count: root + 1)
+    for target in targets where target <= root { keep[target] = true }
+    grads[root] = seed
+    for index in stride(from: root, through: 0, by: -1) {
+      guard let upstream = grads[index] else { continue }
+      let node = nodes[index]
+      guard let pullback = node.pullback else { continue }
+      if !keep[index] { grads[index] = nil }
+      let needs = node.parents.map { $0 != nil }
+      let parentGrads = pullback(upstream, needs)
+      for (slot, parent) in node.parents.enumerated() {
+        guard let parent, let grad = parentGrads[slot] else { continue }
+        precondition(
+          grad.shape == nodes[parent].shape,
+          "gradient: pullback produced shape \(grad.shape) for an input of shape \(nodes[parent].shape)"
+        )
+        if let existing = grads[parent] {
+          grads[parent] = existing.detached.adding(grad)
+        } else {
+          grads[parent] = grad
+        }
+      }
+    }
+    return targets.map { target in
+      if target <= root, let grad = grads[target] { return grad }
+      return Tensor.zeros(nodes[target].shape)
+    }
+  }
+}
+
+/// A tensor's place on a tape.
+struct Trace {
+  let tape: Tape
+  let index: Int
+}
+
+extension Tensor {
+  /// Returns `value`, recorded on the tape of the first traced input with `pullback` as its
+  /// gradient rule; returns `value` untraced when no input is traced.
+  ///
+  /// The pullback receives the output's gradient and, for each input, whether its gradient is
+  /// wanted; it returns one gradient (of the input's shape) or `nil` per input.
+  static func record(
+    _ value: Tensor, inputs: [Tensor], pullback: @escaping (Tensor, [Bool]) -> [Tensor?]
+  ) -> Tensor {
+    guard let tape = inputs.lazy.compactMap({ $0.trace?.tape }).first else { return value }
+    let parents = inputs.map { input -> Int? in
+      guard let trace = input.trace, trace.tape === tape else { return nil }
+      return trace.index
+    }
+    var result = value.detached
+    result.trace = Trace(tape: tape, index: tape.append(parents: parents, shape: value.shape, pullback: pullback))
+    return result
+  }
+
+  /// Shorthand for a one-input op.
+  static func record(
+    _ value: Tensor, input: Tensor, pullback: @escaping (Tensor) -> Tensor
+  ) -> Tensor {
+    guard input.trace != nil else { return value }
+    return record(value, inputs: [input]) { grad, _ in [pullback(grad)] }
+  }
+}

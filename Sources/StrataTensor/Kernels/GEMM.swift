@@ -1,0 +1,204 @@
+import Dispatch
+import StrataKernels
+
+/// Single-precision matrix multiply: `C = op(A) · op(B)` or `C += op(A) · op(B)`.
+///
+/// The Goto/BLIS scheme: the `k` dimension is cut into blocks of `depthBlock`, rows of `op(A)`
+/// into blocks of `rowBlock`; each block of `op(A)` and `op(B)` is packed into panels of
+/// `STRATA_GEMM_MR` rows / `STRATA_GEMM_NR` columns so that the C micro-kernel reads both
+/// contiguously. Transposed operands are handled by packing, never materialised. Large
+/// products are split over threads by columns (or rows) of C; each element of C is always
+/// summed in the same order, so results do not depend on the thread count.
+enum GEMM {
+  static let microRows = Int(STRATA_GEMM_MR)
+  static let microColumns = Int(STRATA_GEMM_NR)
+  static let depthBlock = 256
+  static let rowBlock = 72
+  static let columnBlock = 2048
+
+  /// A strided view of a matrix operand: element (i, j) of `op(X)`.
+  struct Operand {
+    let base: UnsafePointer<Float>
+    let leadingDimension: Int
+    let transposed: Bool
+  }
+
+  /// `c[i * ldc + j] (+)= Σₚ op(A)[i, p] · op(B)[p, j]` for i < m, j < n, p < k.
+  static func multiply(
+    m: Int, n: Int, k: Int, a: Operand, b: Operand,
+    c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+  ) {
+    if m == 0 || n == 0 { return }
+    if k == 0 {
+      if !accumulate { for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) } }
+      return
+    }
+    let flops = 2 * m * n * k
+    let threads = flops < 2_000_000 ? 1 : ComputeThreads.count
+    if threads <= 1 {
+      serial(m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc, accumulate: accumulate)
+      return
+    }
+    let cAddress = Int(bitPattern: c)
+    if n >= m || m < microRows * threads {
+      // Split the columns of C into NR-aligned parts.
+      let panels = (n + microColumns - 1) / microColumns
+      let parts = Swift.min(threads, panels)
+      DispatchQueue.concurrentPerform(iterations: parts) { part in
+        let first = panels * part / parts * microColumns
+        let last = Swift.min(n, panels * (part + 1) / parts * microColumns)
+        guard first < last else { return }
+        let bPart = offset(b, row: 0, column: first)
+        let cPart = UnsafeMutablePointer<Float>(bitPattern: cAddress)! + first
+        serial(
+          m: m, n: last - first, k: k, a: a, b: bPart, c: cPart, ldc: ldc, accumulate: accumulate)
+      }
+    } else {
+      let panels = (m + microRows - 1) / microRows
+      let parts = Swift.min(threads, panels)
+      DispatchQueue.concurrentPerform(iterations: parts) { part in
+        let first = panels * part / parts * microRows
+        let last = Swift.min(m, panels * (part + 1) / parts * microRows)
+        guard first < last else { return }
+        let aPart = offset(a, row: first, column: 0)
+        let cPart = UnsafeMutablePointer<Float>(bitPattern: cAddress)! + first * ldc
+        serial(
+          m: last - first, n: n, k: k, a: aPart, b: b, c: cPart, ldc: ldc, accumulate: accumulate)
+      }
+    }
+  }
+
+  /// The operand starting at element (row, column) of `op(X)`.
+  private static func offset(_ x: Operand, row: Int, column: Int) -> Operand {
+    let shift =
+      x.transposed
+      ? column * x.leadingDimension + row : row * x.leadingDimension + column
+    return Operand(base: x.base + shift, leadingDimension: x.leadingDimension, transposed: x.transposed)
+  }
+
+  private static func serial(
+    m: Int, n: Int, k: Int, a: Operand, b: Operand,
+    c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+  ) {
+    let nBlockMax = Swift.min(n, columnBlock)
+    let mBlockMax = Swift.min(m, rowBlock)
+    let kBlockMax = Swift.min(k, depthBlock)
+    let packedBCount = roundUp(nBlockMax, microColumns) * kBlockMax
+    let packedACount = roundUp(mBlockMax, microRows) * kBlockMax
+    let packedB = UnsafeMutablePointer<Float>.allocate(capacity: packedBCount)
+    let packedA = UnsafeMutablePointer<Float>.allocate(capacity: packedACount)
+    defer {
+      packedB.deallocate()
+      packedA.deallocate()
+    }
+    var j0 = 0
+    while j0 < n {
+      let nc = Swift.min(columnBlock, n - j0)
+      var p0 = 0
+      while p0 < k {
+        let kc = Swift.min(depthBlock, k - p0)
+        packB(b, rowStart: p0, rows: kc, columnStart: j0, columns: nc, into: packedB)
+        let addToC = accumulate || p0 > 0
+        var i0 = 0
+        while i0 < m {
+          let mc = Swift.min(rowBlock, m - i0)
+          packA(a, rowStart: i0, rows: mc, columnStart: p0, columns: kc, into: packedA)
+          var jr = 0
+          while jr < nc {
+            let cols = Swift.min(microColumns, nc - jr)
+            let bPanel = packedB + jr * kc
+            var ir = 0
+            while ir < mc {
+              let rows = Swift.min(microRows, mc - ir)
+              strata_sgemm_micro(
+                kc, packedA + ir * kc, bPanel, c + (i0 + ir) * ldc + j0 + jr, ldc, rows, cols,
+                addToC ? 1 : 0)
+              ir += microRows
+            }
+            jr += microColumns
+          }
+          i0 += mc
+        }
+        p0 += kc
+      }
+      j0 += nc
+    }
+  }
+
+  @inline(__always) private static func roundUp(_ value: Int, _ multiple: Int) -> Int {
+    (value + multiple - 1) / multiple * multiple
+  }
+
+  /// Packs rows `rowStart..<rowStart+rows`, columns `columnStart..<+columns` of `op(A)` into
+  /// panels of `microRows` rows, each stored column by column (zero-padded at the bottom).
+  private static func packA(
+    _ a: Operand, rowStart: Int, rows: Int, columnStart: Int, columns: Int,
+    into packed: UnsafeMutablePointer<Float>
+  ) {
+    let mr = microRows
+    let lda = a.leadingDimension
+    var panel = 0
+    while panel < rows {
+      let height = Swift.min(mr, rows - panel)
+      let out = packed + panel * columns
+      if a.transposed {
+        // op(A)[i, p] = A[p, i]: a panel column is contiguous in A.
+        for p in 0..<columns {
+          let src = a.base + (columnStart + p) * lda + rowStart + panel
+          let dst = out + p * mr
+          for r in 0..<height { dst[r] = src[r] }
+          for r in height..<mr { dst[r] = 0 }
+        }
+      } else {
+        for r in 0..<mr {
+          if r < height {
+            let src = a.base + (rowStart + panel + r) * lda + columnStart
+            for p in 0..<columns { out[p * mr + r] = src[p] }
+          } else {
+            for p in 0..<columns { out[p * mr + r] = 0 }
+          }
+        }
+      }
+      panel += mr
+    }
+  }
+
+  /// Packs rows `rowStart..<+rows` (the k range), columns `columnStart..<+columns` of `op(B)`
+  /// into panels of `microColumns` columns, each stored row by row (zero-padded at the right).
+  private static func packB(
+    _ b: Operand, rowStart: Int, rows: Int, columnStart: Int, columns: Int,
+    into packed: UnsafeMutablePointer<Float>
+  ) {
+    let nr = microColumns
+    let ldb = b.leadingDimension
+    var panel = 0
+    while panel < columns {
+      let width = Swift.min(nr, columns - panel)
+      let out = packed + panel * rows
+      if b.transposed {
+        // op(B)[p, j] = B[j, p]: each panel column is contiguous in B.
+        for j in 0..<nr {
+          if j < width {
+            let src = b.base + (columnStart + panel + j) * ldb + rowStart
+            for p in 0..<rows { out[p * nr + j] = src[p] }
+          } else {
+            for p in 0..<rows { out[p * nr + j] = 0 }
+          }
+        }
+      } else {
+        for p in 0..<rows {
+          let src = b.base + (rowStart + p) * ldb + columnStart + panel
+          let dst = out + p * nr
+          if width == nr {
+            dst.update(from: src, count: nr)
+          } else {
+            for j in 0..<width { dst[j] = src[j] }
+            for j in width..<nr { dst[j] = 0 }
+          }
+        }
+      }
+      panel += nr
+    }
+  }
+}
+

@@ -1,0 +1,44 @@
+import Dispatch
+import Foundation
+
+/// How many threads Strata's kernels may use.
+///
+/// The default is the number of active processors, or `STRATA_NUM_THREADS` when that
+/// environment variable holds a positive integer. Work is split into fixed, contiguous parts
+/// that do not depend on timing, so the same thread count always gives the same bits.
+public enum ComputeThreads {
+  private static let lock = NSLock()
+  nonisolated(unsafe) private static var configured: Int = {
+    if let text = ProcessInfo.processInfo.environment["STRATA_NUM_THREADS"],
+      let value = Int(text), value > 0
+    {
+      return value
+    }
+    return Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)
+  }()
+
+  /// The number of threads kernels split large work across (at least 1).
+  public static var count: Int {
+    get { lock.withLock { configured } }
+    set { lock.withLock { configured = Swift.max(1, newValue) } }
+  }
+}
+
+/// Runs `body` over `0..<count` split into at most `ComputeThreads.count` contiguous ranges,
+/// each at least `minimumChunk` long (one range, on the calling thread, when `count` is small).
+@inline(__always)
+func parallelRanges(count: Int, minimumChunk: Int, _ body: (Range<Int>) -> Void) {
+  let parts = Swift.min(ComputeThreads.count, Swift.max(1, count / Swift.max(1, minimumChunk)))
+  if parts <= 1 {
+    body(0..<count)
+    return
+  }
+  DispatchQueue.concurrentPerform(iterations: parts) { part in
+    let start = count * part / parts
+    let end = count * (part + 1) / parts
+    body(start..<end)
+  }
+}
+
+/// Element counts below which elementwise kernels stay on one thread.
+let elementwiseParallelThreshold = 1 << 16

@@ -1,0 +1,113 @@
+import Foundation
+
+/// An elementwise activation function, as an engine op with its derivative.
+///
+/// These are the functions of `keras.activations` that act on one value at a time; the
+/// formulas and default constants follow Keras 3 (`keras/src/activations/activations.py`).
+public enum ElementwiseActivation: Equatable, Hashable, Sendable {
+  /// `x` (Keras's `linear`, the default of `Dense`).
+  case linear
+  /// `Swift.max(x, 0)`.
+  case relu
+  /// `1 / (1 + e⁻ˣ)`.
+  case sigmoid
+  /// `tanh(x)`.
+  case tanh
+  /// `log(1 + eˣ)`.
+  case softplus
+  /// `x` for `x > 0`, else `alpha · (eˣ − 1)`.
+  case elu(alpha: Float)
+  /// `scale · elu(x, alpha)` with Keras's `alpha = 1.67326324`, `scale = 1.05070098`.
+  case selu
+  /// `x` for `x > 0`, else `alpha · x` (Keras's function default is 0.2).
+  case leakyRelu(alpha: Float)
+  /// `0.5x(1 + erf(x/√2))`, or the tanh approximation when `approximate`.
+  case gelu(approximate: Bool)
+  /// `x · sigmoid(x)` (also called SiLU).
+  case swish
+
+  static let seluAlpha: Float = 1.6732632423543772
+  static let seluScale: Float = 1.0507009873554805
+
+  /// Whether the derivative can be computed from the output alone (so the input need not be
+  /// kept for the backward pass).
+  var derivativeUsesOutputOnly: Bool {
+    switch self {
+    case .linear, .relu, .sigmoid, .tanh: return true
+    default: return false
+    }
+  }
+}
+
+@inline(__always) func stableSigmoid(_ x: Float) -> Float {
+  if x >= 0 { return 1 / (1 + Foundation.exp(-x)) }
+  let e = Foundation.exp(x)
+  return e / (1 + e)
+}
+
+extension Tensor {
+  /// `activation` applied to every value, with its gradient.
+  public func activated(_ activation: ElementwiseActivation) -> Tensor {
+    switch activation {
+    case .linear:
+      return self
+    case .relu:
+      return unaryOp({ $0 > 0 ? $0 : 0 }) { x, _ in x > 0 ? 1 : 0 }
+    case .sigmoid:
+      return unaryOp(stableSigmoid) { _, y in y * (1 - y) }
+    case .tanh:
+      return unaryOp(Foundation.tanh) { _, y in 1 - y * y }
+    case .softplus:
+      return unaryOp({ Swift.max($0, 0) + Foundation.log1p(Foundation.exp(-Swift.abs($0))) }) { x, _ in
+        stableSigmoid(x)
+      }
+    case .elu(let alpha):
+      return unaryOp({ $0 > 0 ? $0 : alpha * Foundation.expm1($0) }) { x, y in x > 0 ? 1 : y + alpha }
+    case .selu:
+      let (alpha, scale) = (ElementwiseActivation.seluAlpha, ElementwiseActivation.seluScale)
+      return unaryOp({ scale * ($0 > 0 ? $0 : alpha * Foundation.expm1($0)) }) { x, _ in
+        x > 0 ? scale : scale * alpha * Foundation.exp(x)
+      }
+    case .leakyRelu(let alpha):
+      return unaryOp({ $0 > 0 ? $0 : alpha * $0 }) { x, _ in x > 0 ? 1 : alpha }
+    case .gelu(let approximate):
+      if approximate {
+        let c = Float((2 / Double.pi).squareRoot())
+        return unaryOp({ x in 0.5 * x * (1 + Foundation.tanh(c * (x + 0.044715 * x * x * x))) }) { x, _ in
+          let inner = c * (x + 0.044715 * x * x * x)
+          let t = Foundation.tanh(inner)
+          return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x)
+        }
+      }
+      return unaryOp({ x in 0.5 * x * (1 + Foundation.erf(x / Float(2).squareRoot())) }) { x, _ in
+        let cdf = 0.5 * (1 + Foundation.erf(x / Float(2).squareRoot()))
+        let pdf = Foundation.exp(-0.5 * x * x) / Float((2 * Double.pi).squareRoot())
+        return cdf + x * pdf
+      }
+    case .swish:
+      return unaryOp({ $0 * stableSigmoid($0) }) { x, _ in
+        let s = stableSigmoid(x)
+        return s + x * s * (1 - s)
+      }
+    }
+  }
+
+  /// `Swift.max(x, 0)` elementwise.
+  public func relu() -> Tensor { activated(.relu) }
+  /// The logistic sigmoid `1 / (1 + e⁻ˣ)` elementwise, computed stably.
+  public func sigmoid() -> Tensor { activated(.sigmoid) }
+  /// The hyperbolic tangent elementwise.
+  public func tanh() -> Tensor { activated(.tanh) }
+  /// `log(1 + eˣ)` elementwise, computed stably.
+  public func softplus() -> Tensor { activated(.softplus) }
+  /// The exponential linear unit with the given `alpha` (Keras default 1.0).
+  public func elu(alpha: Float = 1) -> Tensor { activated(.elu(alpha: alpha)) }
+  /// The scaled exponential linear unit with Keras's constants.
+  public func selu() -> Tensor { activated(.selu) }
+  /// The leaky ReLU with slope `alpha` for negative values (Keras's function default 0.2).
+  public func leakyRelu(alpha: Float = 0.2) -> Tensor { activated(.leakyRelu(alpha: alpha)) }
+  /// The Gaussian error linear unit (exact by default, as in Keras).
+  public func gelu(approximate: Bool = false) -> Tensor { activated(.gelu(approximate: approximate)) }
+  /// `x · sigmoid(x)` elementwise (SiLU).
+  public func swish() -> Tensor { activated(.swish) }
+}
