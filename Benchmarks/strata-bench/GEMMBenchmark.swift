@@ -89,11 +89,13 @@ func runGEMMBenchmark() {
       let gflops = flops / seconds / 1e9
       let key = "\(shape.m)x\(shape.k)x\(shape.n)/\(threads)"
       json["strata/" + key] = gflops
-      let label = "\(shape.m)×\(shape.k)·\(shape.k)×\(shape.n)".padding(toLength: 22, withPad: " ", startingAt: 0)
+      let label = "\(shape.m)×\(shape.k)·\(shape.k)×\(shape.n)".padding(
+        toLength: 22, withPad: " ", startingAt: 0)
       var line = "\(label) \(String(format: "%7d", threads))  \(String(format: "%14.1f", gflops))"
       if let reference = numpy[key] {
         json["numpy/" + key] = reference
-        line += "  \(String(format: "%13.1f", reference))  \(String(format: "%12.2f", gflops / reference))"
+        line +=
+          "  \(String(format: "%13.1f", reference))  \(String(format: "%12.2f", gflops / reference))"
       } else {
         line += "  \(String(format: "%13@", "n/a"))"
       }
@@ -101,6 +103,7 @@ func runGEMMBenchmark() {
     }
   }
   ComputeThreads.count = ProcessInfo.processInfo.activeProcessorCount
-  let data = try! JSONSerialization.data(withJSONObject: ["benchmark": "gemm", "gflops": json], options: [.sortedKeys])
+  let data = try! JSONSerialization.data(
+    withJSONObject: ["benchmark": "gemm", "gflops": json], options: [.sortedKeys])
   print(String(decoding: data, as: UTF8.self))
 }

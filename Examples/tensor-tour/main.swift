@@ -13,5 +13,6 @@ let (loss, grads) = valueWithGradient(at: [w, b]) { p in
 print("loss =", loss.scalar)
 print("dL/dw =", grads[0])
 print("dL/db =", grads[1])
-let check = GradientCheck.check(at: [w, b]) { p in (x.matmul(p[0]) + p[1] - target).square().mean() }
+let check = GradientCheck.check(at: [w, b]) { p in (x.matmul(p[0]) + p[1] - target).square().mean()
+}
 print(check)

@@ -76,7 +76,9 @@ public struct Tensor {
 
   /// The single value of a tensor that holds exactly one value (any shape).
   public var scalar: Float {
-    precondition(scalars.count == 1, "Tensor.scalar: tensor of shape \(shape) holds \(scalars.count) values, expected 1")
+    precondition(
+      scalars.count == 1,
+      "Tensor.scalar: tensor of shape \(shape) holds \(scalars.count) values, expected 1")
     return scalars[0]
   }
 
@@ -87,10 +89,14 @@ public struct Tensor {
   }
 
   private func flatIndex(_ index: [Int]) -> Int {
-    precondition(index.count == rank, "Tensor subscript: expected \(rank) indices for shape \(shape), got \(index.count)")
+    precondition(
+      index.count == rank,
+      "Tensor subscript: expected \(rank) indices for shape \(shape), got \(index.count)")
     var flat = 0
     for (axis, i) in index.enumerated() {
-      precondition(i >= 0 && i < shape[axis], "Tensor subscript: index \(index) out of range for shape \(shape)")
+      precondition(
+        i >= 0 && i < shape[axis],
+        "Tensor subscript: index \(index) out of range for shape \(shape)")
       flat = flat * shape[axis] + i
     }
     return flat
@@ -120,7 +126,9 @@ extension Tensor: CustomStringConvertible {
       text += "["
       let stride = shape[(axis + 1)...].reduce(1, *)
       for i in 0..<shape[axis] {
-        if i > 0 { text += axis == rank - 1 ? ", " : ",\n" + String(repeating: " ", count: axis + 1) }
+        if i > 0 {
+          text += axis == rank - 1 ? ", " : ",\n" + String(repeating: " ", count: axis + 1)
+        }
         if axis == rank - 1 {
           text += "\(scalars[offset + i])"
         } else {

@@ -46,7 +46,8 @@ public enum GradientCheck {
         let a = analytic[index].scalars[i]
         let difference = Swift.abs(a - value)
         worstAbsolute = Swift.max(worstAbsolute, difference)
-        worstRelative = Swift.max(worstRelative, difference / Swift.max(1, Swift.abs(a), Swift.abs(value)))
+        worstRelative = Swift.max(
+          worstRelative, difference / Swift.max(1, Swift.abs(a), Swift.abs(value)))
       }
       numeric.append(estimate)
     }

@@ -83,7 +83,8 @@ extension Tensor {
       return trace.index
     }
     var result = value.detached
-    result.trace = Trace(tape: tape, index: tape.append(parents: parents, shape: value.shape, pullback: pullback))
+    result.trace = Trace(
+      tape: tape, index: tape.append(parents: parents, shape: value.shape, pullback: pullback))
     return result
   }
 

@@ -73,7 +73,8 @@ enum GEMM {
     let shift =
       x.transposed
       ? column * x.leadingDimension + row : row * x.leadingDimension + column
-    return Operand(base: x.base + shift, leadingDimension: x.leadingDimension, transposed: x.transposed)
+    return Operand(
+      base: x.base + shift, leadingDimension: x.leadingDimension, transposed: x.transposed)
   }
 
   private static func serial(
@@ -201,4 +202,3 @@ enum GEMM {
     }
   }
 }
-

@@ -58,11 +58,13 @@ extension Tensor {
     case .tanh:
       return unaryOp(Foundation.tanh) { _, y in 1 - y * y }
     case .softplus:
-      return unaryOp({ Swift.max($0, 0) + Foundation.log1p(Foundation.exp(-Swift.abs($0))) }) { x, _ in
+      return unaryOp({ Swift.max($0, 0) + Foundation.log1p(Foundation.exp(-Swift.abs($0))) }) {
+        x, _ in
         stableSigmoid(x)
       }
     case .elu(let alpha):
-      return unaryOp({ $0 > 0 ? $0 : alpha * Foundation.expm1($0) }) { x, y in x > 0 ? 1 : y + alpha }
+      return unaryOp({ $0 > 0 ? $0 : alpha * Foundation.expm1($0) }) { x, y in x > 0 ? 1 : y + alpha
+      }
     case .selu:
       let (alpha, scale) = (ElementwiseActivation.seluAlpha, ElementwiseActivation.seluScale)
       return unaryOp({ scale * ($0 > 0 ? $0 : alpha * Foundation.expm1($0)) }) { x, _ in
@@ -73,7 +75,8 @@ extension Tensor {
     case .gelu(let approximate):
       if approximate {
         let c = Float((2 / Double.pi).squareRoot())
-        return unaryOp({ x in 0.5 * x * (1 + Foundation.tanh(c * (x + 0.044715 * x * x * x))) }) { x, _ in
+        return unaryOp({ x in 0.5 * x * (1 + Foundation.tanh(c * (x + 0.044715 * x * x * x))) }) {
+          x, _ in
           let inner = c * (x + 0.044715 * x * x * x)
           let t = Foundation.tanh(inner)
           return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x)
@@ -107,7 +110,9 @@ extension Tensor {
   /// The leaky ReLU with slope `alpha` for negative values (Keras's function default 0.2).
   public func leakyRelu(alpha: Float = 0.2) -> Tensor { activated(.leakyRelu(alpha: alpha)) }
   /// The Gaussian error linear unit (exact by default, as in Keras).
-  public func gelu(approximate: Bool = false) -> Tensor { activated(.gelu(approximate: approximate)) }
+  public func gelu(approximate: Bool = false) -> Tensor {
+    activated(.gelu(approximate: approximate))
+  }
   /// `x · sigmoid(x)` elementwise (SiLU).
   public func swish() -> Tensor { activated(.swish) }
 }

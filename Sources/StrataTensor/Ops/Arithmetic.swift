@@ -31,8 +31,12 @@ extension Tensor {
     let (lhs, rhs) = (detached, other.detached)
     return Tensor.record(value, inputs: [self, other]) { grad, needs in
       [
-        needs[0] ? Tensor.zipScalars(grad, rhs, op: "multiply") { $0 * $1 }.unbroadcast(to: lhs.shape) : nil,
-        needs[1] ? Tensor.zipScalars(grad, lhs, op: "multiply") { $0 * $1 }.unbroadcast(to: rhs.shape) : nil,
+        needs[0]
+          ? Tensor.zipScalars(grad, rhs, op: "multiply") { $0 * $1 }.unbroadcast(to: lhs.shape)
+          : nil,
+        needs[1]
+          ? Tensor.zipScalars(grad, lhs, op: "multiply") { $0 * $1 }.unbroadcast(to: rhs.shape)
+          : nil,
       ]
     }
   }
@@ -44,13 +48,15 @@ extension Tensor {
     return Tensor.record(value, inputs: [self, other]) { grad, needs in
       var result: [Tensor?] = [nil, nil]
       if needs[0] {
-        result[0] = Tensor.zipScalars(grad, rhs, op: "divide") { $0 / $1 }.unbroadcast(to: lhs.shape)
+        result[0] = Tensor.zipScalars(grad, rhs, op: "divide") { $0 / $1 }.unbroadcast(
+          to: lhs.shape)
       }
       if needs[1] {
         // d(a/b)/db = -a/b² = -(a/b)/b
         let quotient = Tensor.zipScalars(lhs, rhs, op: "divide") { $0 / $1 }
         let scaled = Tensor.zipScalars(grad, quotient, op: "multiply") { $0 * $1 }
-        result[1] = Tensor.zipScalars(scaled, rhs, op: "divide") { -$0 / $1 }.unbroadcast(to: rhs.shape)
+        result[1] = Tensor.zipScalars(scaled, rhs, op: "divide") { -$0 / $1 }.unbroadcast(
+          to: rhs.shape)
       }
       return result
     }

@@ -24,8 +24,14 @@ extension Tensor {
     precondition(rank >= 1, "batchNormalized: needs rank ≥ 1, got a scalar")
     let features = shape[rank - 1]
     let rows = features == 0 ? 0 : scalarCount / features
-    if let gamma { precondition(gamma.shape == [features], "batchNormalized: gamma \(gamma.shape) for \(features) features") }
-    if let beta { precondition(beta.shape == [features], "batchNormalized: beta \(beta.shape) for \(features) features") }
+    if let gamma {
+      precondition(
+        gamma.shape == [features], "batchNormalized: gamma \(gamma.shape) for \(features) features")
+    }
+    if let beta {
+      precondition(
+        beta.shape == [features], "batchNormalized: beta \(beta.shape) for \(features) features")
+    }
     precondition(rows > 0, "batchNormalized: empty batch of shape \(shape)")
     // Statistics in Double for accuracy, one pass per statistic.
     var sums = [Double](repeating: 0, count: features)
@@ -60,7 +66,9 @@ extension Tensor {
       }
     }
     let value = Tensor(shape: shape, storage: out)
-    let statistics = (Tensor(shape: [features], storage: mean), Tensor(shape: [features], storage: variance))
+    let statistics = (
+      Tensor(shape: [features], storage: mean), Tensor(shape: [features], storage: variance)
+    )
     let inputs = [self] + (gamma.map { [$0] } ?? []) + (beta.map { [$0] } ?? [])
     let hasGamma = gamma != nil
     let x = detached
@@ -83,16 +91,21 @@ extension Tensor {
           for j in 0..<features {
             let dy = Double(grad.scalars[r * features + j])
             let xhat = Double((x.scalars[r * features + j] - mean[j]) * invStd[j])
-            dx[r * features + j] = Float(Double(scale[j]) / n * (n * dy - sumDy[j] - xhat * sumDyXhat[j]))
+            dx[r * features + j] = Float(
+              Double(scale[j]) / n * (n * dy - sumDy[j] - xhat * sumDyXhat[j]))
           }
         }
         result.append(Tensor(shape: x.shape, storage: dx))
       } else {
         result.append(nil)
       }
-      if hasGamma { result.append(needs[1] ? Tensor(shape: [features], storage: sumDyXhat.map { Float($0) }) : nil) }
+      if hasGamma {
+        result.append(
+          needs[1] ? Tensor(shape: [features], storage: sumDyXhat.map { Float($0) }) : nil)
+      }
       if inputs.count > result.count {
-        result.append(needs[result.count] ? Tensor(shape: [features], storage: sumDy.map { Float($0) }) : nil)
+        result.append(
+          needs[result.count] ? Tensor(shape: [features], storage: sumDy.map { Float($0) }) : nil)
       }
       return result
     }

@@ -9,8 +9,12 @@ extension Tensor {
     return Tensor.record(value, inputs: [self, other]) { grad, needs in
       let mask = Tensor.zipScalars(lhs, rhs, op: "maximum") { $0 >= $1 ? 1 : 0 }
       return [
-        needs[0] ? Tensor.zipScalars(grad, mask, op: "maximum") { $0 * $1 }.unbroadcast(to: lhs.shape) : nil,
-        needs[1] ? Tensor.zipScalars(grad, mask, op: "maximum") { $0 * (1 - $1) }.unbroadcast(to: rhs.shape) : nil,
+        needs[0]
+          ? Tensor.zipScalars(grad, mask, op: "maximum") { $0 * $1 }.unbroadcast(to: lhs.shape)
+          : nil,
+        needs[1]
+          ? Tensor.zipScalars(grad, mask, op: "maximum") { $0 * (1 - $1) }.unbroadcast(
+            to: rhs.shape) : nil,
       ]
     }
   }
@@ -23,8 +27,12 @@ extension Tensor {
     return Tensor.record(value, inputs: [self, other]) { grad, needs in
       let mask = Tensor.zipScalars(lhs, rhs, op: "minimum") { $0 <= $1 ? 1 : 0 }
       return [
-        needs[0] ? Tensor.zipScalars(grad, mask, op: "minimum") { $0 * $1 }.unbroadcast(to: lhs.shape) : nil,
-        needs[1] ? Tensor.zipScalars(grad, mask, op: "minimum") { $0 * (1 - $1) }.unbroadcast(to: rhs.shape) : nil,
+        needs[0]
+          ? Tensor.zipScalars(grad, mask, op: "minimum") { $0 * $1 }.unbroadcast(to: lhs.shape)
+          : nil,
+        needs[1]
+          ? Tensor.zipScalars(grad, mask, op: "minimum") { $0 * (1 - $1) }.unbroadcast(
+            to: rhs.shape) : nil,
       ]
     }
   }

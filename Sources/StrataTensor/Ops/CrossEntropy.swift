@@ -10,9 +10,12 @@ extension Tensor {
   ///
   /// - Precondition: every label is an integer in `0..<classes`.
   public static func softmaxCrossEntropy(logits: Tensor, labels: Tensor) -> Tensor {
-    precondition(logits.rank == 2, "softmaxCrossEntropy: logits must be [n, classes], got \(logits.shape)")
+    precondition(
+      logits.rank == 2, "softmaxCrossEntropy: logits must be [n, classes], got \(logits.shape)")
     let (n, classes) = (logits.shape[0], logits.shape[1])
-    precondition(labels.scalarCount == n, "softmaxCrossEntropy: \(labels.shape) labels for logits \(logits.shape)")
+    precondition(
+      labels.scalarCount == n,
+      "softmaxCrossEntropy: \(labels.shape) labels for logits \(logits.shape)")
     let probabilities = logits.softmaxValues(axis: 1)
     var losses = [Float](repeating: 0, count: n)
     var indices = [Int](repeating: 0, count: n)
@@ -22,7 +25,8 @@ extension Tensor {
         label >= 0 && label < classes && Float(label) == labels.scalars[i],
         "softmaxCrossEntropy: label \(labels.scalars[i]) at row \(i) is not in 0..<\(classes)")
       indices[i] = label
-      losses[i] = -Foundation.log(Swift.max(probabilities.scalars[i * classes + label], Float.leastNormalMagnitude))
+      losses[i] = -Foundation.log(
+        Swift.max(probabilities.scalars[i * classes + label], Float.leastNormalMagnitude))
     }
     let value = Tensor(shape: [n], storage: losses)
     return record(value, input: logits) { grad in
@@ -43,7 +47,8 @@ extension Tensor {
   public static func softmaxCrossEntropy(logits: Tensor, targets: Tensor) -> Tensor {
     precondition(
       logits.rank == 2 && targets.shape == logits.shape,
-      "softmaxCrossEntropy: logits \(logits.shape) and targets \(targets.shape) must both be [n, classes]")
+      "softmaxCrossEntropy: logits \(logits.shape) and targets \(targets.shape) must both be [n, classes]"
+    )
     let (n, classes) = (logits.shape[0], logits.shape[1])
     let logProbabilities = logits.detached.logSoftmax(alongAxis: 1)
     var losses = [Float](repeating: 0, count: n)
@@ -87,7 +92,8 @@ extension Tensor {
   public static func sigmoidCrossEntropy(logits: Tensor, targets: Tensor) -> Tensor {
     precondition(
       logits.shape == targets.shape,
-      "sigmoidCrossEntropy: logits \(logits.shape) and targets \(targets.shape) must have the same shape")
+      "sigmoidCrossEntropy: logits \(logits.shape) and targets \(targets.shape) must have the same shape"
+    )
     let value = zipScalars(logits, targets, op: "sigmoidCrossEntropy") { z, y in
       Swift.max(z, 0) - z * y + Foundation.log1p(Foundation.exp(-Swift.abs(z)))
     }

@@ -15,7 +15,8 @@ extension Tensor {
     )
     let units = kernel.shape[1]
     if let bias {
-      precondition(bias.shape == [units], "dense: bias shape \(bias.shape) does not match \(units) units")
+      precondition(
+        bias.shape == [units], "dense: bias shape \(bias.shape) does not match \(units) units")
     }
     var z = Tensor.matrixProduct(self, kernel)
     if let bias { z.addRowVectorInPlace(bias) }
@@ -39,13 +40,17 @@ extension Tensor {
         dz = Tensor.zipScalars(grad, output, op: "dense") { $0 * (1 - $1 * $1) }
       default:
         // Replay the activation on the kept pre-activation to get its derivative.
-        let (_, local) = valueWithGradient(at: [preActivation!]) { p in p[0].activated(activation).multiplying(grad) }
+        let (_, local) = valueWithGradient(at: [preActivation!]) { p in
+          p[0].activated(activation).multiplying(grad)
+        }
         dz = local[0]
       }
       var result: [Tensor?] = [nil, nil, nil]
       if needs[0] { result[0] = Tensor.matrixProduct(dz, w, transposingB: true) }
       if needs[1] { result[1] = Tensor.matrixProduct(x, dz, transposingA: true) }
-      if inputs.count == 3 && needs[2] { result[2] = dz.reduceAxis(0, initial: 0, +).reshaped(to: [units]) }
+      if inputs.count == 3 && needs[2] {
+        result[2] = dz.reduceAxis(0, initial: 0, +).reshaped(to: [units])
+      }
       return Array(result.prefix(inputs.count))
     }
   }

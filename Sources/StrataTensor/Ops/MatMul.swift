@@ -17,7 +17,8 @@ extension Tensor {
     )
     var out: [Float]
     if let initial {
-      precondition(initial.shape == [m, n], "matmul: accumulator shape \(initial.shape) is not [\(m), \(n)]")
+      precondition(
+        initial.shape == [m, n], "matmul: accumulator shape \(initial.shape) is not [\(m), \(n)]")
       out = initial.scalars
     } else {
       out = [Float](unsafeUninitializedCapacity: m * n) { _, initialized in initialized = m * n }
@@ -52,7 +53,8 @@ extension Tensor {
       "matmul: inner dimensions differ: \(shape) · \(other.shape)")
     if rank > 2 {
       let leading = Array(shape.dropLast())
-      return reshaped(to: [-1, shape[rank - 1]]).matmul(other).reshaped(to: leading + [other.shape[1]])
+      return reshaped(to: [-1, shape[rank - 1]]).matmul(other).reshaped(
+        to: leading + [other.shape[1]])
     }
     let value = Tensor.matrixProduct(self, other)
     let (lhs, rhs) = (detached, other.detached)
@@ -70,15 +72,22 @@ extension Tensor {
       "matmul: batched shapes \(shape) · \(other.shape) do not match")
     let batch = shape[0]
     let (m, k, n) = (shape[1], shape[2], other.shape[2])
-    func product(_ a: Tensor, _ b: Tensor, _ ta: Bool, _ tb: Bool, _ rows: Int, _ cols: Int) -> Tensor {
+    func product(_ a: Tensor, _ b: Tensor, _ ta: Bool, _ tb: Bool, _ rows: Int, _ cols: Int)
+      -> Tensor
+    {
       var out = [Float]()
       out.reserveCapacity(batch * rows * cols)
       let aStride = a.shape[1] * a.shape[2]
       let bStride = b.shape[1] * b.shape[2]
       for i in 0..<batch {
-        let ai = Tensor(shape: [a.shape[1], a.shape[2]], storage: Array(a.scalars[(i * aStride)..<((i + 1) * aStride)]))
-        let bi = Tensor(shape: [b.shape[1], b.shape[2]], storage: Array(b.scalars[(i * bStride)..<((i + 1) * bStride)]))
-        out.append(contentsOf: Tensor.matrixProduct(ai, bi, transposingA: ta, transposingB: tb).scalars)
+        let ai = Tensor(
+          shape: [a.shape[1], a.shape[2]],
+          storage: Array(a.scalars[(i * aStride)..<((i + 1) * aStride)]))
+        let bi = Tensor(
+          shape: [b.shape[1], b.shape[2]],
+          storage: Array(b.scalars[(i * bStride)..<((i + 1) * bStride)]))
+        out.append(
+          contentsOf: Tensor.matrixProduct(ai, bi, transposingA: ta, transposingB: tb).scalars)
       }
       return Tensor(shape: [batch, rows, cols], storage: out)
     }

@@ -97,7 +97,8 @@ extension Tensor {
   public func mean(alongAxes axes: [Int]? = nil, keepingDims: Bool = false) -> Tensor {
     let normalized = normalizedAxes(axes ?? Array(0..<rank), op: "mean")
     let count = normalized.reduce(1) { $0 * shape[$1] }
-    return sum(alongAxes: normalized, keepingDims: keepingDims).scaled(by: 1 / Float(Swift.max(count, 1)))
+    return sum(alongAxes: normalized, keepingDims: keepingDims).scaled(
+      by: 1 / Float(Swift.max(count, 1)))
   }
 
   /// The mean along one axis.

@@ -15,7 +15,8 @@ extension Tensor {
     }
     precondition(
       resolved.allSatisfy { $0 >= 0 } && resolved.reduce(1, *) == scalarCount,
-      "reshaped(to:): cannot reshape a tensor of shape \(shape) (\(scalarCount) values) to \(newShape)")
+      "reshaped(to:): cannot reshape a tensor of shape \(shape) (\(scalarCount) values) to \(newShape)"
+    )
     if resolved == shape { return self }
     let value = Tensor(shape: resolved, storage: scalars)
     let original = shape
@@ -28,7 +29,9 @@ extension Tensor {
   /// A new axis of size 1 inserted at `axis` (negative counts from the end of the result).
   public func expandingShape(at axis: Int) -> Tensor {
     let position = axis < 0 ? axis + rank + 1 : axis
-    precondition(position >= 0 && position <= rank, "expandingShape(at:): axis \(axis) out of range for shape \(shape)")
+    precondition(
+      position >= 0 && position <= rank,
+      "expandingShape(at:): axis \(axis) out of range for shape \(shape)")
     var newShape = shape
     newShape.insert(1, at: position)
     return reshaped(to: newShape)
@@ -36,7 +39,8 @@ extension Tensor {
 
   /// The tensor without its size-1 axes (or only those in `axes`).
   public func squeezed(axes: [Int]? = nil) -> Tensor {
-    let selected = axes.map { normalizedAxes($0, op: "squeezed") } ?? shape.indices.filter { shape[$0] == 1 }
+    let selected =
+      axes.map { normalizedAxes($0, op: "squeezed") } ?? shape.indices.filter { shape[$0] == 1 }
     for axis in selected {
       precondition(shape[axis] == 1, "squeezed: axis \(axis) of shape \(shape) is not of size 1")
     }
@@ -94,10 +98,12 @@ extension Tensor {
     for t in tensors {
       var a = t.shape
       var b = first.shape
-      precondition(a.count == b.count, "concatenating: shapes \(first.shape) and \(t.shape) differ in rank")
+      precondition(
+        a.count == b.count, "concatenating: shapes \(first.shape) and \(t.shape) differ in rank")
       a[axis] = 0
       b[axis] = 0
-      precondition(a == b, "concatenating: shapes \(first.shape) and \(t.shape) differ off axis \(axis)")
+      precondition(
+        a == b, "concatenating: shapes \(first.shape) and \(t.shape) differ off axis \(axis)")
     }
     let outer = first.shape[..<axis].reduce(1, *)
     let inners = tensors.map { $0.shape[axis...].reduce(1, *) }
@@ -131,7 +137,8 @@ extension Tensor {
     let axis = normalizedAxes([axis], op: "slice")[0]
     precondition(
       start >= 0 && count >= 0 && start + count <= shape[axis],
-      "slice: range \(start)..<\(start + count) is out of bounds for axis \(axis) of shape \(shape)")
+      "slice: range \(start)..<\(start + count) is out of bounds for axis \(axis) of shape \(shape)"
+    )
     let outer = shape[..<axis].reduce(1, *)
     let inner = shape[(axis + 1)...].reduce(1, *)
     let n = shape[axis]
@@ -172,8 +179,10 @@ extension Tensor {
     scalars.withUnsafeBufferPointer { src in
       out.withUnsafeMutableBufferPointer { dst in
         for (row, index) in indices.enumerated() {
-          precondition(index >= 0 && index < n, "gatheringRows: index \(index) is out of range for \(n) rows")
-          (dst.baseAddress! + row * width).update(from: src.baseAddress! + index * width, count: width)
+          precondition(
+            index >= 0 && index < n, "gatheringRows: index \(index) is out of range for \(n) rows")
+          (dst.baseAddress! + row * width).update(
+            from: src.baseAddress! + index * width, count: width)
         }
       }
     }

@@ -1,0 +1,31 @@
+import Testing
+
+@testable import StrataTensor
+
+@Test func activationValuesMatchKeras() {
+  // Golden values from keras 3.15.1 (reference/keras.md §2).
+  expectClose(Tensor([-1]).elu().scalars, [-0.63212055])
+  expectClose(Tensor([-1, 1]).selu().scalars, [-1.1113307, 1.050701])
+  expectClose(Tensor([1]).gelu().scalars, [0.8413447])
+  expectClose(Tensor([1]).gelu(approximate: true).scalars, [0.8411920])
+  expectClose(Tensor([0]).softplus().scalars, [0.6931472])
+  expectClose(Tensor([1]).swish().scalars, [0.7310586])
+  expectClose(Tensor([-1]).leakyRelu().scalars, [-0.2])
+  expectClose(Tensor([-1]).leakyRelu(alpha: 0.3).scalars, [-0.3])
+  #expect(Tensor([-2, 0, 3]).relu().scalars == [0, 0, 3])
+  expectClose(Tensor([0, 2]).sigmoid().scalars, [0.5, 0.880797])
+  expectClose(Tensor([0.5]).tanh().scalars, [0.46211716])
+  // Stable for large magnitudes: no NaN or overflow.
+  #expect(Tensor([-1000, 1000]).sigmoid().scalars == [0, 1])
+  #expect(Tensor([1000]).softplus().scalars == [1000])
+}
+
+@Test(arguments: [
+  ElementwiseActivation.linear, .relu, .sigmoid, .tanh, .softplus, .elu(alpha: 1), .selu,
+  .leakyRelu(alpha: 0.2), .gelu(approximate: false), .gelu(approximate: true), .swish,
+])
+func activationGradients(activation: ElementwiseActivation) {
+  let x = randomTensor([3, 4], seed: 61) * 2
+  expectGradientsMatch(at: [x], step: 1e-3) { p in p[0].activated(activation) * Tensor.arange(to: 4)
+  }
+}

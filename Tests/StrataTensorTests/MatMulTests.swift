@@ -1,0 +1,83 @@
+import Testing
+
+@testable import StrataTensor
+
+/// The textbook triple loop, in Double, as the reference for the packed GEMM.
+func naiveProduct(_ a: Tensor, _ b: Tensor) -> [Float] {
+  let (m, k, n) = (a.shape[0], a.shape[1], b.shape[1])
+  var out = [Float](repeating: 0, count: m * n)
+  for i in 0..<m {
+    for j in 0..<n {
+      var total: Double = 0
+      for p in 0..<k { total += Double(a.scalars[i * k + p]) * Double(b.scalars[p * n + j]) }
+      out[i * n + j] = Float(total)
+    }
+  }
+  return out
+}
+
+@Test(arguments: [
+  (1, 1, 1), (3, 5, 7), (17, 3, 129), (129, 17, 33), (6, 300, 16), (7, 257, 17), (64, 64, 64),
+  (200, 70, 90),
+])
+func gemmMatchesNaiveProductOnOddSizes(m: Int, k: Int, n: Int) {
+  let a = randomTensor([m, k], seed: UInt64(m * 1000 + k))
+  let b = randomTensor([k, n], seed: UInt64(n * 1000 + k))
+  let expected = naiveProduct(a, b)
+  expectClose(a.matmul(b).scalars, expected, tolerance: 1e-4)
+  // Transposed operands are read through packing, never copied: same numbers.
+  let at = a.transposed()
+  let bt = b.transposed()
+  expectClose(Tensor.matrixProduct(at, b, transposingA: true).scalars, expected, tolerance: 1e-4)
+  expectClose(Tensor.matrixProduct(a, bt, transposingB: true).scalars, expected, tolerance: 1e-4)
+  expectClose(
+    Tensor.matrixProduct(at, bt, transposingA: true, transposingB: true).scalars, expected,
+    tolerance: 1e-4)
+}
+
+@Test func gemmAccumulates() {
+  let a = randomTensor([5, 9], seed: 1)
+  let b = randomTensor([9, 20], seed: 2)
+  let c = randomTensor([5, 20], seed: 3)
+  let expected = zip(naiveProduct(a, b), c.scalars).map { $0 + $1 }
+  expectClose(Tensor.matrixProduct(a, b, accumulatingInto: c).scalars, expected, tolerance: 1e-4)
+}
+
+@Test func gemmIsDeterministicAcrossThreadCounts() {
+  // Each element of C is summed in the same order whatever the split, so the bits agree.
+  let a = randomTensor([130, 300], seed: 8)
+  let b = randomTensor([300, 270], seed: 9)
+  let saved = ComputeThreads.count
+  defer { ComputeThreads.count = saved }
+  ComputeThreads.count = 1
+  let one = a.matmul(b)
+  ComputeThreads.count = 2
+  let two = a.matmul(b)
+  let again = a.matmul(b)
+  #expect(one.scalars == two.scalars)
+  #expect(two.scalars == again.scalars)
+}
+
+@Test func batchedAndHigherRankProducts() {
+  let a = Tensor(shape: [2, 2, 3], scalars: (0..<12).map(Float.init))
+  let b = Tensor(shape: [2, 3, 1], scalars: [1, 0, -1, 2, 1, 0])
+  // np.matmul(np.arange(12).reshape(2,2,3), [[[1],[0],[-1]],[[2],[1],[0]]]).ravel()
+  // = [-2, -2, 19, 28]
+  #expect(a.matmul(b).scalars == [-2, -2, 19, 28])
+  let w = Tensor([[1], [1], [1]])
+  // The last axis is contracted for [..., k] · [k, n], as Keras's Dense does for rank > 2.
+  #expect(a.matmul(w).shape == [2, 2, 1])
+  #expect(a.matmul(w).scalars == [3, 12, 21, 30])
+  #expect(Tensor([1, 2, 3]).dot(Tensor([4, 5, 6])).scalar == 32)
+}
+
+@Test func matmulGradients() {
+  let a = randomTensor([4, 3], seed: 41)
+  let b = randomTensor([3, 5], seed: 42)
+  expectGradientsMatch(at: [a, b]) { p in p[0].matmul(p[1]).square() }
+  let x = randomTensor([2, 3, 4], seed: 43)
+  let y = randomTensor([2, 4, 2], seed: 44)
+  expectGradientsMatch(at: [x, y]) { p in p[0].matmul(p[1]).square() }
+  let v = randomTensor([4], seed: 45)
+  expectGradientsMatch(at: [v]) { p in p[0].dot(p[0]) }
+}
