@@ -21,15 +21,15 @@ static void store_tile(const float *tile, float *c, ptrdiff_t ldc, ptrdiff_t row
   }
 }
 
-static void micro_portable(ptrdiff_t depth, const float *a, const float *b, float *c,
-                           ptrdiff_t ldc, ptrdiff_t rows, ptrdiff_t cols, int accumulate) {
+static void micro_portable(ptrdiff_t depth, const float *a, ptrdiff_t rs, ptrdiff_t cs,
+                           const float *b, float *c, ptrdiff_t ldc, ptrdiff_t rows,
+                           ptrdiff_t cols, int accumulate) {
   float tile[MR * NR];
   memset(tile, 0, sizeof(tile));
   for (ptrdiff_t p = 0; p < depth; p++) {
-    const float *ap = a + p * MR;
     const float *bp = b + p * NR;
-    for (int r = 0; r < MR; r++) {
-      float ar = ap[r];
+    for (ptrdiff_t r = 0; r < rows; r++) {
+      float ar = a[r * rs + p * cs];
       for (int j = 0; j < NR; j++) tile[r * NR + j] += ar * bp[j];
     }
   }
@@ -39,44 +39,86 @@ static void micro_portable(ptrdiff_t depth, const float *a, const float *b, floa
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 
-__attribute__((target("avx2,fma"))) static void micro_avx2(ptrdiff_t depth, const float *a,
-                                                           const float *b, float *c,
-                                                           ptrdiff_t ldc, ptrdiff_t rows,
-                                                           ptrdiff_t cols, int accumulate) {
+#define STRATA_AVX2 __attribute__((target("avx2,fma")))
+
+// Full-height tile: six rows of A, sixteen columns of B, twelve accumulators.
+STRATA_AVX2 static void micro_avx2_6(ptrdiff_t depth, const float *a, ptrdiff_t rs,
+                                     ptrdiff_t cs, const float *b, __m256 acc[MR][2]) {
   __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
   __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
   __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
   __m256 c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
   __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps();
   __m256 c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
+  const float *a0 = a, *a1 = a + rs, *a2 = a + 2 * rs, *a3 = a + 3 * rs, *a4 = a + 4 * rs,
+              *a5 = a + 5 * rs;
   for (ptrdiff_t p = 0; p < depth; p++) {
+    ptrdiff_t off = p * cs;
     __m256 b0 = _mm256_loadu_ps(b);
     __m256 b1 = _mm256_loadu_ps(b + 8);
     __m256 ar;
-    ar = _mm256_broadcast_ss(a + 0);
+    ar = _mm256_broadcast_ss(a0 + off);
     c00 = _mm256_fmadd_ps(ar, b0, c00);
     c01 = _mm256_fmadd_ps(ar, b1, c01);
-    ar = _mm256_broadcast_ss(a + 1);
+    ar = _mm256_broadcast_ss(a1 + off);
     c10 = _mm256_fmadd_ps(ar, b0, c10);
     c11 = _mm256_fmadd_ps(ar, b1, c11);
-    ar = _mm256_broadcast_ss(a + 2);
+    ar = _mm256_broadcast_ss(a2 + off);
     c20 = _mm256_fmadd_ps(ar, b0, c20);
     c21 = _mm256_fmadd_ps(ar, b1, c21);
-    ar = _mm256_broadcast_ss(a + 3);
+    ar = _mm256_broadcast_ss(a3 + off);
     c30 = _mm256_fmadd_ps(ar, b0, c30);
     c31 = _mm256_fmadd_ps(ar, b1, c31);
-    ar = _mm256_broadcast_ss(a + 4);
+    ar = _mm256_broadcast_ss(a4 + off);
     c40 = _mm256_fmadd_ps(ar, b0, c40);
     c41 = _mm256_fmadd_ps(ar, b1, c41);
-    ar = _mm256_broadcast_ss(a + 5);
+    ar = _mm256_broadcast_ss(a5 + off);
     c50 = _mm256_fmadd_ps(ar, b0, c50);
     c51 = _mm256_fmadd_ps(ar, b1, c51);
-    a += MR;
     b += NR;
   }
-  if (rows == MR && cols == NR) {
-    __m256 acc[MR][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
-    for (int r = 0; r < MR; r++) {
+  acc[0][0] = c00; acc[0][1] = c01;
+  acc[1][0] = c10; acc[1][1] = c11;
+  acc[2][0] = c20; acc[2][1] = c21;
+  acc[3][0] = c30; acc[3][1] = c31;
+  acc[4][0] = c40; acc[4][1] = c41;
+  acc[5][0] = c50; acc[5][1] = c51;
+}
+
+// Partial height: one row at a time, the same summation order per element as the full tile.
+STRATA_AVX2 static void micro_avx2_rows(ptrdiff_t depth, const float *a, ptrdiff_t rs,
+                                        ptrdiff_t cs, const float *b, ptrdiff_t rows,
+                                        __m256 acc[MR][2]) {
+  for (ptrdiff_t r = 0; r < MR; r++) {
+    acc[r][0] = _mm256_setzero_ps();
+    acc[r][1] = _mm256_setzero_ps();
+  }
+  for (ptrdiff_t r = 0; r < rows; r++) {
+    const float *ar = a + r * rs;
+    __m256 lo = _mm256_setzero_ps(), hi = _mm256_setzero_ps();
+    const float *bp = b;
+    for (ptrdiff_t p = 0; p < depth; p++) {
+      __m256 x = _mm256_broadcast_ss(ar + p * cs);
+      lo = _mm256_fmadd_ps(x, _mm256_loadu_ps(bp), lo);
+      hi = _mm256_fmadd_ps(x, _mm256_loadu_ps(bp + 8), hi);
+      bp += NR;
+    }
+    acc[r][0] = lo;
+    acc[r][1] = hi;
+  }
+}
+
+STRATA_AVX2 static void micro_avx2(ptrdiff_t depth, const float *a, ptrdiff_t rs, ptrdiff_t cs,
+                                   const float *b, float *c, ptrdiff_t ldc, ptrdiff_t rows,
+                                   ptrdiff_t cols, int accumulate) {
+  __m256 acc[MR][2];
+  if (rows == MR) {
+    micro_avx2_6(depth, a, rs, cs, b, acc);
+  } else {
+    micro_avx2_rows(depth, a, rs, cs, b, rows, acc);
+  }
+  if (cols == NR) {
+    for (ptrdiff_t r = 0; r < rows; r++) {
       float *row = c + r * ldc;
       if (accumulate) {
         _mm256_storeu_ps(row, _mm256_add_ps(_mm256_loadu_ps(row), acc[r][0]));
@@ -89,18 +131,10 @@ __attribute__((target("avx2,fma"))) static void micro_avx2(ptrdiff_t depth, cons
     return;
   }
   float tile[MR * NR];
-  _mm256_storeu_ps(tile + 0 * NR, c00);
-  _mm256_storeu_ps(tile + 0 * NR + 8, c01);
-  _mm256_storeu_ps(tile + 1 * NR, c10);
-  _mm256_storeu_ps(tile + 1 * NR + 8, c11);
-  _mm256_storeu_ps(tile + 2 * NR, c20);
-  _mm256_storeu_ps(tile + 2 * NR + 8, c21);
-  _mm256_storeu_ps(tile + 3 * NR, c30);
-  _mm256_storeu_ps(tile + 3 * NR + 8, c31);
-  _mm256_storeu_ps(tile + 4 * NR, c40);
-  _mm256_storeu_ps(tile + 4 * NR + 8, c41);
-  _mm256_storeu_ps(tile + 5 * NR, c50);
-  _mm256_storeu_ps(tile + 5 * NR + 8, c51);
+  for (ptrdiff_t r = 0; r < rows; r++) {
+    _mm256_storeu_ps(tile + r * NR, acc[r][0]);
+    _mm256_storeu_ps(tile + r * NR + 8, acc[r][1]);
+  }
   store_tile(tile, c, ldc, rows, cols, accumulate);
 }
 
@@ -123,13 +157,14 @@ int strata_kernels_use_avx2(void) {
   return state;
 }
 
-void strata_sgemm_micro(ptrdiff_t depth, const float *packedA, const float *packedB, float *c,
-                        ptrdiff_t ldc, ptrdiff_t rows, ptrdiff_t cols, int accumulate) {
+void strata_sgemm_micro(ptrdiff_t depth, const float *a, ptrdiff_t aRowStride,
+                        ptrdiff_t aDepthStride, const float *packedB, float *c, ptrdiff_t ldc,
+                        ptrdiff_t rows, ptrdiff_t cols, int accumulate) {
 #if defined(__x86_64__) || defined(__i386__)
   if (strata_kernels_use_avx2()) {
-    micro_avx2(depth, packedA, packedB, c, ldc, rows, cols, accumulate);
+    micro_avx2(depth, a, aRowStride, aDepthStride, packedB, c, ldc, rows, cols, accumulate);
     return;
   }
 #endif
-  micro_portable(depth, packedA, packedB, c, ldc, rows, cols, accumulate);
+  micro_portable(depth, a, aRowStride, aDepthStride, packedB, c, ldc, rows, cols, accumulate);
 }

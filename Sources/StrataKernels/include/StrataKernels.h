@@ -12,15 +12,16 @@ extern "C" {
 /// Columns of the GEMM micro-tile (the width of a packed panel of B).
 #define STRATA_GEMM_NR 16
 
-/// C[0..<rows, 0..<cols] (=|+=) Apanel · Bpanel over `depth` steps.
+/// C[0..<rows, 0..<cols] (=|+=) A · Bpanel over `depth` steps.
 ///
-/// `packedA` holds `depth` groups of STRATA_GEMM_MR floats (one column of the A panel each),
-/// `packedB` holds `depth` groups of STRATA_GEMM_NR floats (one row of the B panel each).
-/// Panels are zero-padded, so `rows` <= MR and `cols` <= NR only limit what is written to C.
+/// Element (r, p) of A is read at `a[r * aRowStride + p * aDepthStride]`: a packed panel has
+/// strides (1, STRATA_GEMM_MR), a row-major matrix read in place has (lda, 1). Rows of A at or
+/// beyond `rows` are never read. `packedB` holds `depth` groups of STRATA_GEMM_NR floats (one
+/// row of the B panel each, zero-padded), so `cols` <= NR only limits what is written to C.
 /// `accumulate` != 0 adds to C, otherwise C is overwritten.
-void strata_sgemm_micro(ptrdiff_t depth, const float *packedA, const float *packedB,
-                        float *c, ptrdiff_t ldc, ptrdiff_t rows, ptrdiff_t cols,
-                        int accumulate);
+void strata_sgemm_micro(ptrdiff_t depth, const float *a, ptrdiff_t aRowStride,
+                        ptrdiff_t aDepthStride, const float *packedB, float *c, ptrdiff_t ldc,
+                        ptrdiff_t rows, ptrdiff_t cols, int accumulate);
 
 /// 1 when the AVX2+FMA micro-kernel is in use on this CPU, 0 for the portable one.
 int strata_kernels_use_avx2(void);

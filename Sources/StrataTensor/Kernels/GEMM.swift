@@ -102,18 +102,31 @@ enum GEMM {
         let addToC = accumulate || p0 > 0
         var i0 = 0
         while i0 < m {
-          let mc = Swift.min(rowBlock, m - i0)
-          packA(a, rowStart: i0, rows: mc, columnStart: p0, columns: kc, into: packedA)
+          let mc = min(rowBlock, m - i0)
+          // A row-major A is read in place (the kernel broadcasts one value at a time, so a
+          // row stride costs nothing); a transposed one is packed into MR-row panels.
+          let aBase: UnsafePointer<Float>
+          let aRowStride: Int
+          let aDepthStride: Int
+          if a.transposed {
+            packA(a, rowStart: i0, rows: mc, columnStart: p0, columns: kc, into: packedA)
+            (aBase, aRowStride, aDepthStride) = (UnsafePointer(packedA), 1, microRows)
+          } else {
+            aBase = a.base + i0 * a.leadingDimension + p0
+            (aRowStride, aDepthStride) = (a.leadingDimension, 1)
+          }
           var jr = 0
           while jr < nc {
-            let cols = Swift.min(microColumns, nc - jr)
+            let cols = min(microColumns, nc - jr)
             let bPanel = packedB + jr * kc
             var ir = 0
             while ir < mc {
-              let rows = Swift.min(microRows, mc - ir)
+              let rows = min(microRows, mc - ir)
+              let aPanel =
+                aDepthStride == 1 ? aBase + ir * aRowStride : aBase + ir * kc
               strata_sgemm_micro(
-                kc, packedA + ir * kc, bPanel, c + (i0 + ir) * ldc + j0 + jr, ldc, rows, cols,
-                addToC ? 1 : 0)
+                kc, aPanel, aRowStride, aDepthStride, bPanel, c + (i0 + ir) * ldc + j0 + jr, ldc,
+                rows, cols, addToC ? 1 : 0)
               ir += microRows
             }
             jr += microColumns
@@ -150,14 +163,26 @@ enum GEMM {
           for r in 0..<height { dst[r] = src[r] }
           for r in height..<mr { dst[r] = 0 }
         }
+      } else if height == mr {
+        // Six source rows read side by side, the panel written contiguously.
+        let row0 = a.base + (rowStart + panel) * lda + columnStart
+        let (row1, row2, row3) = (row0 + lda, row0 + 2 * lda, row0 + 3 * lda)
+        let (row4, row5) = (row0 + 4 * lda, row0 + 5 * lda)
+        var dst = out
+        for p in 0..<columns {
+          dst[0] = row0[p]
+          dst[1] = row1[p]
+          dst[2] = row2[p]
+          dst[3] = row3[p]
+          dst[4] = row4[p]
+          dst[5] = row5[p]
+          dst += mr
+        }
       } else {
-        for r in 0..<mr {
-          if r < height {
-            let src = a.base + (rowStart + panel + r) * lda + columnStart
-            for p in 0..<columns { out[p * mr + r] = src[p] }
-          } else {
-            for p in 0..<columns { out[p * mr + r] = 0 }
-          }
+        for p in 0..<columns {
+          let dst = out + p * mr
+          for r in 0..<height { dst[r] = a.base[(rowStart + panel + r) * lda + columnStart + p] }
+          for r in height..<mr { dst[r] = 0 }
         }
       }
       panel += mr
