@@ -1,0 +1,55 @@
+/// Inverted dropout, Keras's `Dropout`: in training, each value is zeroed with probability
+/// `rate` and the survivors are scaled by `1 / (1 − rate)`; in inference it is the identity.
+public final class Dropout: Layer {
+  /// The layer's name in its model.
+  public var name: String
+  /// The fraction of values dropped in training, in `[0, 1]`.
+  public let rate: Float
+  /// A seed for this layer's own mask stream; without one, masks come from the model's seed.
+  public let seed: UInt64?
+  private var ownGenerator: RandomGenerator?
+  private var built = false
+
+  /// Creates a dropout layer. A `rate` outside `[0, 1]` is reported by the model, as a
+  /// ``StrataError``, when it is built.
+  public init(rate: Float, seed: UInt64? = nil, name: String = "") {
+    self.rate = rate
+    self.seed = seed
+    self.name = name
+    self.ownGenerator = seed.map { RandomGenerator(seed: $0) }
+  }
+
+  /// No weights.
+  public var weights: [Weight] { [] }
+  /// Built once it has seen an input shape.
+  public var isBuilt: Bool { built }
+
+  /// Nothing to create.
+  public func build(inputShape: [Int], generator: inout RandomGenerator) throws { built = true }
+
+  /// The input shape, unchanged.
+  public func outputShape(forInputShape inputShape: [Int]) throws -> [Int] {
+    guard rate >= 0 && rate <= 1 else {
+      throw StrataError(
+        .invalidArgument,
+        "Layer '\(name)' (Dropout): invalid value received for argument `rate`. Expected a float value between 0 and 1. Received: rate=\(rate)"
+      )
+    }
+    return inputShape
+  }
+
+  /// `where(mask, x / (1 − rate), 0)` with `mask ~ Bernoulli(1 − rate)` in training.
+  public func call(_ input: Tensor, context: inout LayerContext) -> Tensor {
+    guard context.isTraining, rate > 0 else { return input }
+    if rate >= 1 { return input * 0 }
+    let keep = 1 - rate
+    let mask: Tensor
+    if var own = ownGenerator {
+      mask = Tensor.bernoulli(input.shape, probability: keep, generator: &own)
+      ownGenerator = own
+    } else {
+      mask = Tensor.bernoulli(input.shape, probability: keep, generator: &context.generator)
+    }
+    return input * (mask * (1 / keep))
+  }
+}

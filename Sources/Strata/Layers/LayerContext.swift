@@ -1,0 +1,37 @@
+/// What a layer's `call` needs besides its input: whether it is training, the values of its
+/// weights for this call, a random stream, and a place to request state updates.
+///
+/// Layers read weights through the context (`context[kernel]`), never `weight.value`
+/// directly, so that a training step can pass traced values and compute gradients.
+public struct LayerContext {
+  /// `true` inside `fit` and `trainOnBatch` (Dropout drops, BatchNormalization uses batch
+  /// statistics); `false` in `evaluate`, `predict` and direct calls.
+  public let isTraining: Bool
+  /// A random stream for layers that need one in training (Dropout).
+  public var generator: RandomGenerator
+  var substitutes: [ObjectIdentifier: Tensor] = [:]
+  var pendingUpdates: [(Weight, Tensor)] = []
+
+  /// A context for a call in training or inference mode.
+  public init(isTraining: Bool, generator: RandomGenerator = RandomGenerator(seed: 0)) {
+    self.isTraining = isTraining
+    self.generator = generator
+  }
+
+  /// The value of `weight` for this call (a traced copy during a training step).
+  public subscript(weight: Weight) -> Tensor {
+    substitutes[ObjectIdentifier(weight)] ?? weight.value
+  }
+
+  /// Asks for `weight` to be set to `value` once the step has succeeded (for non-trainable
+  /// state such as BatchNormalization's moving statistics).
+  public mutating func assign(_ value: Tensor, to weight: Weight) {
+    pendingUpdates.append((weight, value.detached))
+  }
+
+  /// Applies the requested assignments.
+  mutating func commitUpdates() {
+    for (weight, value) in pendingUpdates { weight.value = value }
+    pendingUpdates.removeAll()
+  }
+}

@@ -1,0 +1,132 @@
+/// The running state of one metric over an epoch or an evaluation.
+class MetricAccumulator {
+  /// Adds a batch (the prediction is untraced).
+  func update(target: Tensor, prediction: Tensor) {}
+  /// The current value.
+  var result: Float { 0 }
+  /// Forgets everything seen (at the start of each epoch and evaluation).
+  func reset() {}
+}
+
+/// Keras's `MeanMetricWrapper`: `total += Σ values`, `count += number of values`.
+final class MeanAccumulator: MetricAccumulator {
+  private let values: (Tensor, Tensor) -> Tensor
+  private var total: Double = 0
+  private var count: Double = 0
+
+  init(_ values: @escaping (Tensor, Tensor) -> Tensor) { self.values = values }
+
+  override func update(target: Tensor, prediction: Tensor) {
+    let batch = values(target, prediction)
+    total += batch.scalars.reduce(0.0) { $0 + Double($1) }
+    count += Double(batch.scalarCount)
+  }
+
+  override var result: Float { count > 0 ? Float(total / count) : 0 }
+
+  override func reset() {
+    total = 0
+    count = 0
+  }
+}
+
+/// Keras's `Mean`, fed one scalar per batch weighted by the batch size (the loss tracker).
+final class WeightedMean {
+  private var total: Double = 0
+  private var weight: Double = 0
+
+  func add(_ value: Float, weight: Int) {
+    total += Double(value) * Double(weight)
+    self.weight += Double(weight)
+  }
+
+  var result: Float { weight > 0 ? Float(total / weight) : 0 }
+
+  func reset() {
+    total = 0
+    weight = 0
+  }
+}
+
+/// True/false positive and false negative counts at one threshold (precision, recall).
+final class ConfusionAccumulator: MetricAccumulator {
+  private let threshold: Float
+  private let formula: (_ tp: Float, _ fp: Float, _ fn: Float) -> Float
+  private var truePositives: Float = 0
+  private var falsePositives: Float = 0
+  private var falseNegatives: Float = 0
+
+  init(threshold: Float, formula: @escaping (Float, Float, Float) -> Float) {
+    self.threshold = threshold
+    self.formula = formula
+  }
+
+  override func update(target: Tensor, prediction: Tensor) {
+    for (y, p) in zip(target.scalars, prediction.scalars) {
+      let positive = p > threshold
+      let actual = y > 0.5
+      if positive && actual { truePositives += 1 }
+      if positive && !actual { falsePositives += 1 }
+      if !positive && actual { falseNegatives += 1 }
+    }
+  }
+
+  override var result: Float { formula(truePositives, falsePositives, falseNegatives) }
+
+  override func reset() {
+    truePositives = 0
+    falsePositives = 0
+    falseNegatives = 0
+  }
+}
+
+/// Keras's `AUC(num_thresholds=200, curve="ROC", summation_method="interpolation")`:
+/// confusion counts at thresholds `i / (n − 1)` (with −ε and 1 + ε at the ends), then the
+/// trapezoidal area under TPR against FPR.
+final class AUCAccumulator: MetricAccumulator {
+  private let thresholds: [Float]
+  private var truePositives: [Double]
+  private var falsePositives: [Double]
+  private var positives: Double = 0
+  private var negatives: Double = 0
+
+  init(thresholdCount: Int) {
+    let epsilon: Float = 1e-7
+    var values: [Float] = [-epsilon]
+    for i in 1..<(thresholdCount - 1) { values.append(Float(i) / Float(thresholdCount - 1)) }
+    values.append(1 + epsilon)
+    thresholds = values
+    truePositives = [Double](repeating: 0, count: values.count)
+    falsePositives = [Double](repeating: 0, count: values.count)
+  }
+
+  override func update(target: Tensor, prediction: Tensor) {
+    for (y, p) in zip(target.scalars, prediction.scalars) {
+      let actual = y > 0.5
+      if actual { positives += 1 } else { negatives += 1 }
+      for (i, threshold) in thresholds.enumerated() where p > threshold {
+        if actual { truePositives[i] += 1 } else { falsePositives[i] += 1 }
+      }
+    }
+  }
+
+  override var result: Float {
+    guard positives > 0, negatives > 0 else { return 0 }
+    var area: Double = 0
+    for i in 0..<(thresholds.count - 1) {
+      let tpr0 = truePositives[i] / positives
+      let tpr1 = truePositives[i + 1] / positives
+      let fpr0 = falsePositives[i] / negatives
+      let fpr1 = falsePositives[i + 1] / negatives
+      area += (fpr0 - fpr1) * (tpr0 + tpr1) / 2
+    }
+    return Float(area)
+  }
+
+  override func reset() {
+    truePositives = truePositives.map { _ in 0 }
+    falsePositives = falsePositives.map { _ in 0 }
+    positives = 0
+    negatives = 0
+  }
+}

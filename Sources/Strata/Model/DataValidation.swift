@@ -1,0 +1,128 @@
+/// Checks of user data made before any weight changes, each throwing a ``StrataError`` that
+/// says what was expected, what was found, and which argument it was.
+extension Sequential {
+  /// Checks that `x` is a non-empty, finite batch whose per-sample shape fits the model, and
+  /// builds the model from it if needed. Returns the output shape (without the batch axis).
+  @discardableResult
+  func prepareInput(_ x: Tensor, argument: String) throws -> [Int] {
+    guard x.rank >= 1, x.shape[0] > 0 else {
+      throw StrataError(
+        .invalidData,
+        "`\(argument)` is empty: expected at least one sample, received shape \(x.shape).")
+    }
+    let sampleShape = Array(x.shape.dropFirst())
+    if let expected = inputShape ?? declaredInputShape, expected != sampleShape {
+      let first = layers.first?.name ?? name
+      throw StrataError(
+        .shapeMismatch,
+        "Input 0 of layer '\(first)' is incompatible with the layer: expected shape \(batchShapeText(expected)), but received input with shape \(batchShapeText(sampleShape)) (argument `\(argument)` of shape \(x.shape))."
+      )
+    }
+    try checkFinite(x, argument: argument)
+    let output = try outputShape(forInputShape: sampleShape)
+    try build(inputShape: sampleShape)
+    return output
+  }
+
+  func checkFinite(_ tensor: Tensor, argument: String) throws {
+    if let index = tensor.scalars.firstIndex(where: { !$0.isFinite }) {
+      throw StrataError(
+        .invalidData,
+        "`\(argument)` holds \(tensor.scalars[index]) at flat index \(index) (sample \(index / Swift.max(1, tensor.scalarCount / Swift.max(1, tensor.shape.first ?? 1)))): expected only finite values."
+      )
+    }
+  }
+
+  /// Checks labels against the loss and the output shape; returns them shaped as the loss
+  /// expects (a `[N]` target for a `[N, 1]` output becomes `[N, 1]`).
+  func prepareTargets(
+    _ y: Tensor, samples: Int, outputShape: [Int], loss: Loss, argument: String
+  ) throws -> Tensor {
+    guard y.rank >= 1, y.shape[0] == samples else {
+      throw StrataError(
+        .invalidArgument,
+        "Data cardinality is ambiguous: `\(argument)` has \(y.rank >= 1 ? y.shape[0] : 0) samples but the inputs have \(samples). Make sure all arrays contain the same number of samples."
+      )
+    }
+    try checkFinite(y, argument: argument)
+    let targetShape = Array(y.shape.dropFirst())
+    switch loss.labels {
+    case .sparse:
+      guard let classes = outputShape.last, outputShape.count == 1,
+        targetShape == [] || targetShape == [1]
+      else {
+        throw StrataError(
+          .shapeMismatch,
+          "\(loss.name) expects integer class labels of shape (N,) or (N, 1) for an output of shape (N, classes); received labels of shape \(y.shape) for an output of shape \(batchShapeText(outputShape)). For one-hot labels use categoricalCrossentropy."
+        )
+      }
+      if let bad = y.scalars.firstIndex(where: {
+        $0 < 0 || $0 >= Float(classes) || $0 != $0.rounded()
+      }) {
+        throw StrataError(
+          .invalidData,
+          "`\(argument)` holds the label \(y.scalars[bad]) at sample \(bad): \(loss.name) expects integer class indices in 0..<\(classes) (the output has \(classes) units)."
+        )
+      }
+      return y
+    case .binary, .categorical, .real:
+      var shaped = y
+      if targetShape != outputShape {
+        if targetShape.isEmpty && outputShape == [1] {
+          shaped = y.reshaped(to: [samples, 1])
+        } else {
+          throw StrataError(
+            .shapeMismatch,
+            "\(loss.name) expects targets of the output's shape \(batchShapeText(outputShape)); received `\(argument)` of shape \(y.shape)."
+              + (loss.labels == .categorical && targetShape.count == 0
+                ? " For integer class labels use sparseCategoricalCrossentropy." : "")
+          )
+        }
+      }
+      if loss.labels == .binary, let bad = y.scalars.firstIndex(where: { $0 != 0 && $0 != 1 }) {
+        throw StrataError(
+          .invalidData,
+          "`\(argument)` holds \(y.scalars[bad]) at flat index \(bad): \(loss.name) expects labels that are 0 or 1."
+        )
+      }
+      return shaped
+    }
+  }
+
+  /// Checks and builds per-sample weights from `sampleWeight` or `classWeight`.
+  func prepareSampleWeights(
+    sampleWeight: Tensor?, classWeight: [Int: Float]?, targets: Tensor, samples: Int
+  ) throws -> Tensor? {
+    if sampleWeight != nil && classWeight != nil {
+      throw StrataError(
+        .invalidArgument, "You cannot pass both `classWeight` and `sampleWeight` at the same time.")
+    }
+    if let sampleWeight {
+      guard sampleWeight.scalarCount == samples, sampleWeight.rank <= 2 else {
+        throw StrataError(
+          .invalidArgument,
+          "`sampleWeight` must hold one weight per sample (\(samples)); received shape \(sampleWeight.shape)."
+        )
+      }
+      try checkFinite(sampleWeight, argument: "sampleWeight")
+      return sampleWeight.reshaped(to: [samples])
+    }
+    guard let classWeight else { return nil }
+    // Keras: the class is argmax(y) for one-hot rows, otherwise round(y); missing classes 1.
+    let width = targets.scalarCount / samples
+    var weights = [Float](repeating: 1, count: samples)
+    for i in 0..<samples {
+      let row = targets.scalars[(i * width)..<((i + 1) * width)]
+      let label: Int
+      if width > 1 {
+        label = row.indices.max { row[$0] < row[$1] }.map { $0 - i * width } ?? 0
+      } else {
+        label = Int(row.first!.rounded())
+      }
+      weights[i] = classWeight[label] ?? 1
+    }
+    return Tensor(shape: [samples], scalars: weights)
+  }
+}
+
+extension Loss.Labels: Equatable {}

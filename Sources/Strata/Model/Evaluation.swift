@@ -1,0 +1,113 @@
+/// `evaluate`, `predict` and their one-batch forms.
+extension Sequential {
+  /// The loss and metrics on `x`, `y` in inference mode, as Keras's `evaluate(return_dict=True)`:
+  /// `["loss": …, "accuracy": …]`. The loss includes regularization penalties, as in Keras.
+  public func evaluate(
+    _ x: Tensor, _ y: Tensor, batchSize: Int = 32, sampleWeight: Tensor? = nil,
+    verbose: Verbosity = .progressBar, callbacks: [any Callback] = []
+  ) throws -> [String: Float] {
+    let configuration = try requireCompiled()
+    guard batchSize >= 1 else {
+      throw StrataError(
+        .invalidArgument, "`batchSize` must be at least 1. Received: batchSize=\(batchSize)")
+    }
+    let outputShape = try checkedOutputShape(for: x, argument: "x")
+    let targets = try prepareTargets(
+      y, samples: x.shape[0], outputShape: outputShape, loss: configuration.loss, argument: "y")
+    let weights = try prepareSampleWeights(
+      sampleWeight: sampleWeight, classWeight: nil, targets: targets, samples: x.shape[0])
+    try build(inputShape: Array(x.shape.dropFirst()))
+    let steps = (x.shape[0] + batchSize - 1) / batchSize
+    let context = TrainingContext(
+      model: self, parameters: ["steps": steps, "verbose": verbose.rawValue])
+    let bar =
+      verbose == .silent
+      ? nil
+      : ProgressBar(
+        target: steps, verbosity: verbose, isTerminal: standardOutputIsTerminal,
+        write: writeToStandardOutput)
+    let logs = evaluateSilently(
+      x, targets, sampleWeight: weights, batchSize: batchSize, configuration: configuration,
+      callbacks: callbacks, context: context, progress: bar)
+    return logs
+  }
+
+  /// The evaluation loop shared by `evaluate` and validation in `fit`.
+  func evaluateSilently(
+    _ x: Tensor, _ y: Tensor, sampleWeight: Tensor?, batchSize: Int,
+    configuration: CompiledConfiguration, callbacks: [any Callback], context: TrainingContext,
+    progress: ProgressBar? = nil
+  ) -> [String: Float] {
+    let samples = x.shape[0]
+    let steps = (samples + batchSize - 1) / batchSize
+    let metrics = makeAccumulators(configuration.metrics, targets: y)
+    let tracker = WeightedMean()
+    for callback in callbacks { callback.onTestBegin(context: context) }
+    for batch in 0..<steps {
+      let range = (batch * batchSize)..<Swift.min(samples, (batch + 1) * batchSize)
+      let whole = range.count == samples
+      let xb = whole ? x : x.rows(range)
+      let yb = whole ? y : y.rows(range)
+      let wb = whole ? sampleWeight : sampleWeight?.rows(range)
+      let result = testStep(xb, yb, sampleWeight: wb, loss: configuration.loss)
+      tracker.add(result.loss, weight: range.count)
+      for metric in metrics { metric.accumulator.update(target: yb, prediction: result.output) }
+      let logs = currentLogs(tracker, metrics)
+      for callback in callbacks {
+        callback.onTestBatchEnd(batch: batch, logs: logs, context: context)
+      }
+      progress?.update(batch + 1, values: sortedLogs(logs), final: batch + 1 == steps)
+    }
+    let logs = currentLogs(tracker, metrics)
+    for callback in callbacks { callback.onTestEnd(logs: logs, context: context) }
+    return logs
+  }
+
+  /// The loss and metrics of one batch in inference mode (Keras's `test_on_batch`).
+  public func testOnBatch(_ x: Tensor, _ y: Tensor, sampleWeight: Tensor? = nil) throws -> [String:
+    Float]
+  {
+    try evaluate(
+      x, y, batchSize: Swift.max(1, x.rank >= 1 ? x.shape[0] : 1), sampleWeight: sampleWeight,
+      verbose: .silent)
+  }
+
+  /// The model's outputs for `x` in inference mode, batch by batch, as Keras's `predict`.
+  /// Builds the model from `x` if needed. No gradient bookkeeping is done.
+  public func predict(
+    _ x: Tensor, batchSize: Int = 32, verbose: Verbosity = .silent, callbacks: [any Callback] = []
+  ) throws -> Tensor {
+    guard batchSize >= 1 else {
+      throw StrataError(
+        .invalidArgument, "`batchSize` must be at least 1. Received: batchSize=\(batchSize)")
+    }
+    try prepareInput(x, argument: "x")
+    let samples = x.shape[0]
+    let steps = (samples + batchSize - 1) / batchSize
+    let context = TrainingContext(
+      model: self, parameters: ["steps": steps, "verbose": verbose.rawValue])
+    let bar =
+      verbose == .silent
+      ? nil
+      : ProgressBar(
+        target: steps, verbosity: verbose, isTerminal: standardOutputIsTerminal,
+        write: writeToStandardOutput)
+    for callback in callbacks { callback.onPredictBegin(context: context) }
+    var outputs: [Tensor] = []
+    outputs.reserveCapacity(steps)
+    for batch in 0..<steps {
+      let range = (batch * batchSize)..<Swift.min(samples, (batch + 1) * batchSize)
+      var layerContext = LayerContext(isTraining: false)
+      outputs.append(forward(range.count == samples ? x : x.rows(range), context: &layerContext))
+      for callback in callbacks { callback.onPredictBatchEnd(batch: batch, context: context) }
+      bar?.update(batch + 1, values: [], final: batch + 1 == steps)
+    }
+    for callback in callbacks { callback.onPredictEnd(context: context) }
+    return outputs.count == 1 ? outputs[0] : Tensor.concatenating(outputs, alongAxis: 0)
+  }
+
+  /// The outputs for one batch (Keras's `predict_on_batch`).
+  public func predictOnBatch(_ x: Tensor) throws -> Tensor {
+    try predict(x, batchSize: Swift.max(1, x.rank >= 1 ? x.shape[0] : 1))
+  }
+}

@@ -1,0 +1,200 @@
+/// A linear stack of layers, Keras's `Sequential`.
+///
+/// ```swift
+/// let model = Sequential {
+///     Flatten(inputShape: [28, 28])
+///     Dense(units: 128, activation: .relu)
+///     Dense(units: 10, activation: .softmax)
+/// }
+/// model.compile(optimizer: .adam, loss: .sparseCategoricalCrossentropy, metrics: [.accuracy])
+/// let history = try model.fit(x, y, epochs: 5)
+/// ```
+///
+/// The model builds lazily: its weights are created on the first input shape, taken from the
+/// first layer's `inputShape:` (or an `Input`), or from the data given to `fit`/`predict`.
+/// One `seed` drives the initial weights, dropout masks and shuffling, so a run repeats
+/// bit for bit.
+public final class Sequential {
+  /// The model's name (`"sequential"` by default).
+  public var name: String
+  /// The layers in order (an `Input` is not listed, as in Keras).
+  public private(set) var layers: [any Layer] = []
+  /// The seed of the initial weights, dropout masks and shuffling.
+  public let seed: UInt64
+  /// Set by a callback to end `fit` after the current batch or epoch.
+  public var stopTraining = false
+
+  /// The per-sample input shape (without the batch axis), once known.
+  public private(set) var inputShape: [Int]?
+  var declaredInputShape: [Int]?
+  var initializerGenerator: RandomGenerator
+  var shuffleGenerator: RandomGenerator
+  var dropoutGenerator: RandomGenerator
+  var compiled: CompiledConfiguration?
+
+  /// Creates an empty model; add layers with ``add(_:)``.
+  public init(name: String = "sequential", seed: UInt64 = 0) {
+    self.name = name
+    self.seed = seed
+    var root = RandomGenerator(seed: seed)
+    initializerGenerator = root.split()
+    shuffleGenerator = root.split()
+    dropoutGenerator = root.split()
+  }
+
+  /// Creates a model from an array of layers.
+  public convenience init(_ layers: [any Layer], name: String = "sequential", seed: UInt64 = 0) {
+    self.init(name: name, seed: seed)
+    for layer in layers { add(layer) }
+  }
+
+  /// Creates a model from the layers listed in a block.
+  public convenience init(
+    name: String = "sequential", seed: UInt64 = 0, @LayerBuilder _ layers: () -> [any Layer]
+  ) {
+    self.init(layers(), name: name, seed: seed)
+  }
+
+  /// Appends a layer. An `Input` (or the first layer's `inputShape:`) fixes the input shape;
+  /// a layer without a name gets Keras's automatic one (`dense`, `dense_1`, …).
+  public func add(_ layer: any Layer) {
+    if let input = layer as? Input {
+      if layers.isEmpty && declaredInputShape == nil { declaredInputShape = input.shape }
+      return
+    }
+    if layers.isEmpty && declaredInputShape == nil, let shape = layer.declaredInputShape {
+      declaredInputShape = shape
+    }
+    if layer.name.isEmpty {
+      let stem = layer.baseName
+      let taken = Set(layers.map(\.name))
+      var candidate = stem
+      var counter = 0
+      while taken.contains(candidate) {
+        counter += 1
+        candidate = "\(stem)_\(counter)"
+      }
+      layer.name = candidate
+    }
+    layers.append(layer)
+    // A model with a known input shape builds each new layer at once, as Keras does; a shape
+    // the layer rejects is reported by the next `build`, `fit` or `predict`.
+    if let known = inputShape ?? declaredInputShape {
+      try? build(inputShape: known)
+    }
+  }
+
+  /// Removes the last layer (Keras's `pop`).
+  @discardableResult
+  public func pop() -> (any Layer)? {
+    layers.popLast()
+  }
+
+  /// Whether the input shape is known and every layer has its weights.
+  public var isBuilt: Bool { inputShape != nil && layers.allSatisfy(\.isBuilt) }
+
+  /// Checks that inputs of `inputShape` pass through every layer and returns the output shape,
+  /// without changing anything.
+  func outputShape(forInputShape inputShape: [Int]) throws -> [Int] {
+    guard !layers.isEmpty else {
+      throw StrataError(
+        .invalidState,
+        "Sequential model \(name) cannot be built because it has no layers. Call `model.add(layer)`."
+      )
+    }
+    var shape = inputShape
+    for layer in layers { shape = try layer.outputShape(forInputShape: shape) }
+    return shape
+  }
+
+  /// The output shape (without the batch axis), once the input shape is known.
+  public var outputShape: [Int]? {
+    inputShape.flatMap { try? outputShape(forInputShape: $0) }
+  }
+
+  /// Creates every layer's weights for inputs of `inputShape` (without the batch axis).
+  /// Nothing changes if any layer rejects the shape.
+  public func build(inputShape: [Int]) throws {
+    if let built = self.inputShape {
+      guard built == inputShape else {
+        throw StrataError(
+          .shapeMismatch,
+          "Model \(name) was built for inputs of shape \(batchShapeText(built)), received \(batchShapeText(inputShape))"
+        )
+      }
+    }
+    _ = try outputShape(forInputShape: inputShape)
+    var shape = inputShape
+    for layer in layers {
+      if !layer.isBuilt { try layer.build(inputShape: shape, generator: &initializerGenerator) }
+      shape = try layer.outputShape(forInputShape: shape)
+    }
+    self.inputShape = inputShape
+  }
+
+  /// Every weight, layer by layer, in Keras's order (`get_weights`).
+  public var weights: [Weight] { layers.flatMap(\.weights) }
+
+  /// The weights the optimizer updates.
+  public var trainableWeights: [Weight] { layers.flatMap(\.trainableWeights) }
+
+  /// The weights that are state, not parameters (BatchNormalization's moving statistics).
+  public var nonTrainableWeights: [Weight] { layers.flatMap(\.nonTrainableWeights) }
+
+  /// The number of values in all weights.
+  public var parameterCount: Int { layers.reduce(0) { $0 + $1.parameterCount } }
+
+  /// The values of every weight, in Keras's order (empty before the model is built).
+  public func getWeights() -> [Tensor] { weights.map(\.value) }
+
+  /// Replaces every weight's value, in Keras's order. Checks the count and every shape first:
+  /// on error nothing changes.
+  public func setWeights(_ values: [Tensor]) throws {
+    let targets = weights
+    guard values.count == targets.count else {
+      throw StrataError(
+        .invalidArgument,
+        "You called `setWeights(_:)` on model '\(name)' with a weight list of length \(values.count), but the model was expecting \(targets.count) weights."
+      )
+    }
+    for (index, (weight, value)) in zip(targets, values).enumerated() {
+      guard weight.shape == value.shape else {
+        throw StrataError(
+          .shapeMismatch,
+          "Weight \(index) ('\(ownerName(of: weight))/\(weight.name)') has shape \(weight.shape), the provided value has shape \(value.shape)."
+        )
+      }
+      guard value.isFinite else {
+        throw StrataError(
+          .invalidData,
+          "Weight \(index) ('\(ownerName(of: weight))/\(weight.name)'): the provided value holds NaN or infinity."
+        )
+      }
+    }
+    for (weight, value) in zip(targets, values) { weight.value = value.detached }
+  }
+
+  func ownerName(of weight: Weight) -> String {
+    layers.first { layer in layer.weights.contains { $0 === weight } }?.name ?? "?"
+  }
+
+  /// Runs the layers on a batch in inference or training mode.
+  func forward(_ input: Tensor, context: inout LayerContext, upTo end: Int? = nil) -> Tensor {
+    var value = input
+    for layer in layers[..<(end ?? layers.count)] { value = layer.call(value, context: &context) }
+    return value
+  }
+
+  /// The model applied to a batch: `model(x)`; inference mode unless `training`. Throws if the
+  /// input's shape does not fit the model.
+  public func callAsFunction(_ input: Tensor, training: Bool = false) throws -> Tensor {
+    try prepareInput(input, argument: "x")
+    var context = LayerContext(isTraining: training, generator: dropoutGenerator)
+    let output = forward(input, context: &context)
+    if training {
+      context.commitUpdates()
+      dropoutGenerator = context.generator
+    }
+    return output.detached
+  }
+}

@@ -1,0 +1,222 @@
+/// `fit` and `trainOnBatch`.
+extension Sequential {
+  /// Trains the model for a number of epochs, as Keras's `fit`.
+  ///
+  /// Everything is checked before any weight changes: that the model is compiled, that `x`
+  /// fits the model's input, that `y` fits the loss and the output, that the values are
+  /// finite and the arguments in range. On a throw, weights and optimizer state are unchanged.
+  ///
+  /// - Parameters:
+  ///   - x: Inputs, the first axis indexing samples.
+  ///   - y: Targets: integer labels for sparse cross-entropy, 0/1 for binary cross-entropy,
+  ///     one-hot rows for categorical cross-entropy, values for regression losses.
+  ///   - epochs: The index of the last epoch (training runs `initialEpoch..<epochs`).
+  ///   - batchSize: Samples per gradient step (Keras default 32); the last batch may be short.
+  ///   - validationSplit: The fraction of samples, taken from the end of `x` and `y` before
+  ///     any shuffling (as in Keras), held out for validation.
+  ///   - validationData: Data to validate on after each epoch; overrides `validationSplit`.
+  ///   - shuffle: Whether to shuffle the training samples every epoch (with the model's seed).
+  ///   - classWeight: A weight per class index, turned into per-sample loss weights.
+  ///   - sampleWeight: A loss weight per sample.
+  ///   - initialEpoch: The epoch to start from, when resuming.
+  ///   - verbose: `0` silent, `1` progress bar, `2` one line per epoch.
+  ///   - callbacks: Hooks called during training; a ``History`` is always recorded.
+  /// - Returns: The per-epoch loss and metric values.
+  @discardableResult
+  public func fit(
+    _ x: Tensor, _ y: Tensor, epochs: Int = 1, batchSize: Int = 32, validationSplit: Float = 0,
+    validationData: (Tensor, Tensor)? = nil, shuffle: Bool = true, classWeight: [Int: Float]? = nil,
+    sampleWeight: Tensor? = nil, initialEpoch: Int = 0, verbose: Verbosity = .progressBar,
+    callbacks: [any Callback] = []
+  ) throws -> History {
+    let configuration = try requireCompiled()
+    guard batchSize >= 1 else {
+      throw StrataError(
+        .invalidArgument, "`batchSize` must be at least 1. Received: batchSize=\(batchSize)")
+    }
+    guard epochs >= 0, initialEpoch >= 0 else {
+      throw StrataError(
+        .invalidArgument,
+        "`epochs` and `initialEpoch` must not be negative. Received: epochs=\(epochs), initialEpoch=\(initialEpoch)"
+      )
+    }
+    guard validationSplit >= 0 && validationSplit < 1 else {
+      throw StrataError(
+        .invalidArgument,
+        "`validationSplit` must be in [0, 1). Received: validationSplit=\(validationSplit)")
+    }
+    let data = try prepareTrainingData(
+      x, y, validationSplit: validationSplit, validationData: validationData,
+      classWeight: classWeight, sampleWeight: sampleWeight, loss: configuration.loss)
+
+    let history = History()
+    let steps = (data.x.shape[0] + batchSize - 1) / batchSize
+    var allCallbacks: [any Callback] = [history]
+    if verbose != .silent { allCallbacks.append(ProgressLogger(verbosity: verbose)) }
+    allCallbacks += callbacks
+    let context = TrainingContext(
+      model: self, parameters: ["epochs": epochs, "steps": steps, "verbose": verbose.rawValue])
+    let metrics = makeAccumulators(configuration.metrics, targets: data.y)
+    let lossTracker = WeightedMean()
+    let samples = data.x.shape[0]
+
+    stopTraining = false
+    for callback in allCallbacks { callback.onTrainBegin(context: context) }
+    var epochLogs: [String: Float] = [:]
+    var epoch = initialEpoch
+    while epoch < epochs && !stopTraining {
+      lossTracker.reset()
+      for metric in metrics { metric.accumulator.reset() }
+      for callback in allCallbacks { callback.onEpochBegin(epoch: epoch, context: context) }
+      let order = shuffle ? shuffleGenerator.permutation(samples) : nil
+      for batch in 0..<steps {
+        for callback in allCallbacks { callback.onTrainBatchBegin(batch: batch, context: context) }
+        let range = (batch * batchSize)..<Swift.min(samples, (batch + 1) * batchSize)
+        let (xb, yb, wb) = data.batch(range, order: order)
+        let result = trainStep(xb, yb, sampleWeight: wb, configuration: configuration)
+        lossTracker.add(result.loss, weight: range.count)
+        for metric in metrics { metric.accumulator.update(target: yb, prediction: result.output) }
+        let logs = currentLogs(lossTracker, metrics)
+        for callback in allCallbacks {
+          callback.onTrainBatchEnd(batch: batch, logs: logs, context: context)
+        }
+        if stopTraining { break }
+      }
+      epochLogs = currentLogs(lossTracker, metrics)
+      if let validation = data.validation {
+        let values = evaluateSilently(
+          validation.x, validation.y, sampleWeight: nil, batchSize: batchSize,
+          configuration: configuration, callbacks: allCallbacks, context: context)
+        for (key, value) in values { epochLogs["val_" + key] = value }
+      }
+      for callback in allCallbacks {
+        callback.onEpochEnd(epoch: epoch, logs: epochLogs, context: context)
+      }
+      epoch += 1
+    }
+    for callback in allCallbacks { callback.onTrainEnd(logs: epochLogs, context: context) }
+    return history
+  }
+
+  /// One gradient step on one batch, as Keras's `train_on_batch`; returns that batch's loss
+  /// and metrics (computed before the update).
+  @discardableResult
+  public func trainOnBatch(
+    _ x: Tensor, _ y: Tensor, sampleWeight: Tensor? = nil, classWeight: [Int: Float]? = nil
+  ) throws -> [String: Float] {
+    let configuration = try requireCompiled()
+    let data = try prepareTrainingData(
+      x, y, validationSplit: 0, validationData: nil, classWeight: classWeight,
+      sampleWeight: sampleWeight, loss: configuration.loss)
+    let result = trainStep(
+      data.x, data.y, sampleWeight: data.sampleWeight, configuration: configuration)
+    let metrics = makeAccumulators(configuration.metrics, targets: data.y)
+    let tracker = WeightedMean()
+    tracker.add(result.loss, weight: x.shape[0])
+    for metric in metrics { metric.accumulator.update(target: data.y, prediction: result.output) }
+    return currentLogs(tracker, metrics)
+  }
+
+  /// Validates and shapes everything `fit` needs, building the model if necessary; nothing
+  /// is changed if anything is wrong.
+  func prepareTrainingData(
+    _ x: Tensor, _ y: Tensor, validationSplit: Float, validationData: (Tensor, Tensor)?,
+    classWeight: [Int: Float]?, sampleWeight: Tensor?, loss: Loss
+  ) throws -> TrainingData {
+    let samples = x.rank >= 1 ? x.shape[0] : 0
+    if x.rank >= 1, y.rank >= 1, y.shape[0] != samples {
+      throw StrataError(
+        .invalidArgument,
+        "Data cardinality is ambiguous. Make sure all arrays contain the same number of samples. 'x' sizes: \(samples) 'y' sizes: \(y.shape[0])"
+      )
+    }
+    let outputShape = try checkedOutputShape(for: x, argument: "x")
+    let targets = try prepareTargets(
+      y, samples: samples, outputShape: outputShape, loss: loss, argument: "y")
+    let weights = try prepareSampleWeights(
+      sampleWeight: sampleWeight, classWeight: classWeight, targets: targets, samples: samples)
+    var validation: (x: Tensor, y: Tensor)? = nil
+    var trainX = x
+    var trainY = targets
+    var trainWeights = weights
+    if let (vx, vy) = validationData {
+      let validationOutput = try checkedOutputShape(for: vx, argument: "validationData.x")
+      validation = (
+        vx,
+        try prepareTargets(
+          vy, samples: vx.shape[0], outputShape: validationOutput, loss: loss,
+          argument: "validationData.y")
+      )
+    } else if validationSplit > 0 {
+      // Keras: the last fraction, before shuffling: train [0, splitAt), validate [splitAt, N).
+      let splitAt = Int((Float(samples) * (1 - validationSplit)).rounded(.down))
+      guard splitAt > 0 && splitAt < samples else {
+        throw StrataError(
+          .invalidArgument,
+          "Training data contains \(samples) samples, which is not sufficient to split it into a validation and training set as specified by `validationSplit=\(validationSplit)`. Either provide more data, or a different value for the `validationSplit` argument."
+        )
+      }
+      validation = (x.rows(splitAt..<samples), targets.rows(splitAt..<samples))
+      trainX = x.rows(0..<splitAt)
+      trainY = targets.rows(0..<splitAt)
+      trainWeights = weights?.rows(0..<splitAt)
+    }
+    try build(inputShape: Array(x.shape.dropFirst()))
+    return TrainingData(x: trainX, y: trainY, sampleWeight: trainWeights, validation: validation)
+  }
+
+  /// The output shape for `x`, after checking it fits the model (without building it).
+  func checkedOutputShape(for x: Tensor, argument: String) throws -> [Int] {
+    guard x.rank >= 1, x.shape[0] > 0 else {
+      throw StrataError(
+        .invalidData,
+        "`\(argument)` is empty: expected at least one sample, received shape \(x.shape).")
+    }
+    let sampleShape = Array(x.shape.dropFirst())
+    if let expected = inputShape ?? declaredInputShape, expected != sampleShape {
+      let first = layers.first?.name ?? name
+      throw StrataError(
+        .shapeMismatch,
+        "Input 0 of layer '\(first)' is incompatible with the layer: expected shape \(batchShapeText(expected)), but received input with shape \(batchShapeText(sampleShape)) (argument `\(argument)` of shape \(x.shape))."
+      )
+    }
+    try checkFinite(x, argument: argument)
+    return try outputShape(forInputShape: sampleShape)
+  }
+
+  func makeAccumulators(_ metrics: [Metric], targets: Tensor) -> [(
+    name: String, accumulator: MetricAccumulator
+  )] {
+    let resolution = MetricResolution(
+      outputShape: outputShape ?? [], targetShape: Array(targets.shape.dropFirst()))
+    return metrics.map { ($0.name, $0.make(resolution)) }
+  }
+
+  func currentLogs(
+    _ loss: WeightedMean, _ metrics: [(name: String, accumulator: MetricAccumulator)]
+  ) -> [String: Float] {
+    var logs = ["loss": loss.result]
+    for metric in metrics { logs[metric.name] = metric.accumulator.result }
+    return logs
+  }
+}
+
+/// Checked training arrays and how to cut them into batches.
+struct TrainingData {
+  let x: Tensor
+  let y: Tensor
+  let sampleWeight: Tensor?
+  let validation: (x: Tensor, y: Tensor)?
+
+  /// The batch at `range` of the epoch's order (shuffled indices or the natural order).
+  func batch(_ range: Range<Int>, order: [Int]?) -> (Tensor, Tensor, Tensor?) {
+    if let order {
+      let indices = Array(order[range])
+      return (
+        x.gatheringRows(indices), y.gatheringRows(indices), sampleWeight?.gatheringRows(indices)
+      )
+    }
+    if range.count == x.shape[0] { return (x, y, sampleWeight) }
+    return (x.rows(range), y.rows(range), sampleWeight?.rows(range))
+  }
+}

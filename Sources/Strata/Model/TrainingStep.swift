@@ -1,0 +1,99 @@
+/// One batch through the model: the forward pass, the loss (fused with a final softmax or
+/// sigmoid when possible), gradients and the optimizer update.
+extension Sequential {
+  /// The loss of a batch and the model's output (untraced), computed in `context`.
+  ///
+  /// When the last layer ends in softmax or sigmoid and the loss is the matching
+  /// cross-entropy on probabilities, the loss is computed from the logits with the fused,
+  /// stable op, as Keras's TensorFlow backend does.
+  func batchLoss(
+    _ x: Tensor, _ y: Tensor, sampleWeight: Tensor?, loss: Loss, context: inout LayerContext
+  ) -> (loss: Tensor, output: Tensor) {
+    if let fusion = loss.fusion, let last = layers.last as? any OutputActivationLayer,
+      let values = fusedValues(fusion, last: last, x, y, context: &context)
+    {
+      return (loss.reduce(values.loss, sampleWeight: sampleWeight), values.output)
+    }
+    let output = forward(x, context: &context)
+    let values = loss.values(target: y, prediction: output)
+    return (loss.reduce(values, sampleWeight: sampleWeight), output.detached)
+  }
+
+  private func fusedValues(
+    _ fusion: Loss.Fusion, last: any OutputActivationLayer, _ x: Tensor, _ y: Tensor,
+    context: inout LayerContext
+  ) -> (loss: Tensor, output: Tensor)? {
+    let activation = last.outputActivation.name
+    let hidden: Tensor
+    switch fusion {
+    case .sparseSoftmax, .softmax:
+      guard activation == "softmax" else { return nil }
+      hidden = forward(x, context: &context, upTo: layers.count - 1)
+      let logits = last.callBeforeActivation(hidden, context: &context)
+      guard logits.rank == 2 else { return nil }
+      let output = logits.detached.softmax(alongAxis: -1)
+      if case .softmax(let smoothing) = fusion {
+        var targets = y
+        if smoothing > 0 {
+          targets = y * (1 - smoothing) + smoothing / Float(logits.shape[1])
+        }
+        return (Tensor.softmaxCrossEntropy(logits: logits, targets: targets), output)
+      }
+      return (Tensor.softmaxCrossEntropy(logits: logits, labels: y.reshaped(to: [-1])), output)
+    case .sigmoid(let smoothing):
+      guard activation == "sigmoid" else { return nil }
+      hidden = forward(x, context: &context, upTo: layers.count - 1)
+      let logits = last.callBeforeActivation(hidden, context: &context)
+      let targets = smoothing > 0 ? y * (1 - smoothing) + 0.5 * smoothing : y
+      let values = Tensor.sigmoidCrossEntropy(logits: logits, targets: targets)
+      return (values.mean(alongAxis: -1), logits.detached.sigmoid())
+    }
+  }
+
+  /// Σ penalty(w) over the trainable weights that have a regularizer (Keras adds them
+  /// unscaled to the loss, in training and evaluation).
+  func regularizationPenalty(context: LayerContext) -> Tensor? {
+    var total: Tensor? = nil
+    for weight in trainableWeights {
+      guard let regularizer = weight.regularizer else { continue }
+      let penalty = regularizer.penalty(context[weight])
+      total = total.map { $0 + penalty } ?? penalty
+    }
+    return total
+  }
+
+  /// Runs one training step and returns the batch loss (with penalties) and the output
+  /// computed before the update, which the metrics see (as in Keras).
+  func trainStep(
+    _ x: Tensor, _ y: Tensor, sampleWeight: Tensor?, configuration: CompiledConfiguration
+  ) -> (loss: Float, output: Tensor) {
+    let weights = trainableWeights
+    var context = LayerContext(isTraining: true, generator: dropoutGenerator)
+    var output = Tensor(0)
+    let (value, gradients) = valueWithGradient(at: weights.map(\.value)) { traced in
+      for (weight, tracedValue) in zip(weights, traced) {
+        context.substitutes[ObjectIdentifier(weight)] = tracedValue
+      }
+      let result = batchLoss(
+        x, y, sampleWeight: sampleWeight, loss: configuration.loss, context: &context)
+      output = result.output
+      if let penalty = regularizationPenalty(context: context) { return result.loss + penalty }
+      return result.loss
+    }
+    configuration.optimizer.apply(gradients, to: weights)
+    context.commitUpdates()
+    dropoutGenerator = context.generator
+    return (value.scalar, output)
+  }
+
+  /// The loss (with penalties) and output of a batch in inference mode.
+  func testStep(
+    _ x: Tensor, _ y: Tensor, sampleWeight: Tensor?, loss: Loss
+  ) -> (loss: Float, output: Tensor) {
+    var context = LayerContext(isTraining: false)
+    let result = batchLoss(x, y, sampleWeight: sampleWeight, loss: loss, context: &context)
+    var total = result.loss
+    if let penalty = regularizationPenalty(context: context) { total = total + penalty }
+    return (total.scalar, result.output)
+  }
+}

@@ -1,0 +1,74 @@
+import Foundation
+
+/// RMSprop, Keras's `RMSprop` (the default optimizer of `compile`).
+///
+/// `a = ρa + (1−ρ)g²`; centred: `ḡ = ρḡ + (1−ρ)g`, `d = a − ḡ² + ε`, else `d = a + ε`;
+/// `Δ = lr·g/√d`; with momentum `mom = μ·mom + Δ`, `w −= mom`, else `w −= Δ`.
+/// Note ε sits inside the square root, as in Keras.
+public final class RMSprop: Optimizer {
+  /// The decay `ρ` of the squared-gradient average (Keras default 0.9).
+  public let rho: Float
+  /// Momentum (Keras default 0).
+  public let momentum: Float
+  /// Added inside the square root (Keras default 1e-7).
+  public let epsilon: Float
+  /// Whether to normalise by the variance instead of the second moment.
+  public let centered: Bool
+
+  /// Creates RMSprop with Keras's defaults (`learningRate: 0.001`).
+  public init(
+    learningRate: Float = 0.001, rho: Float = 0.9, momentum: Float = 0, epsilon: Float = 1e-7,
+    centered: Bool = false, clipNorm: Float? = nil, clipValue: Float? = nil,
+    globalClipNorm: Float? = nil, weightDecay: Float? = nil, decay: Float = 0
+  ) {
+    self.rho = rho
+    self.momentum = momentum
+    self.epsilon = epsilon
+    self.centered = centered
+    super.init(
+      name: "rmsprop", learningRate: learningRate, clipNorm: clipNorm, clipValue: clipValue,
+      globalClipNorm: globalClipNorm, weightDecay: weightDecay, decay: decay)
+  }
+
+  /// Slots: the squared average, the momentum buffer, the gradient average.
+  public override var slotCount: Int { 3 }
+
+  /// The RMSprop rule.
+  public override func update(
+    parameter: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>,
+    slots: [UnsafeMutableBufferPointer<Float>], learningRate lr: Float, step: Int
+  ) {
+    let (average, velocity, meanGradient) = (slots[0], slots[1], slots[2])
+    for i in parameter.indices {
+      let g = gradient[i]
+      average[i] = rho * average[i] + (1 - rho) * g * g
+      var denominator = average[i]
+      if centered {
+        meanGradient[i] = rho * meanGradient[i] + (1 - rho) * g
+        denominator -= meanGradient[i] * meanGradient[i]
+      }
+      let increment = lr * g / (denominator + epsilon).squareRoot()
+      if momentum > 0 {
+        velocity[i] = momentum * velocity[i] + increment
+        parameter[i] -= velocity[i]
+      } else {
+        parameter[i] -= increment
+      }
+    }
+  }
+}
+
+extension Optimizer {
+  /// RMSprop with Keras's defaults.
+  public static var rmsprop: Optimizer { RMSprop() }
+
+  /// RMSprop.
+  public static func rmsprop(
+    learningRate: Float = 0.001, rho: Float = 0.9, momentum: Float = 0, epsilon: Float = 1e-7,
+    centered: Bool = false
+  ) -> Optimizer {
+    RMSprop(
+      learningRate: learningRate, rho: rho, momentum: momentum, epsilon: epsilon, centered: centered
+    )
+  }
+}

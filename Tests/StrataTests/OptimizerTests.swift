@@ -1,0 +1,93 @@
+import Testing
+
+@testable import Strata
+
+/// Two epochs of `fit(batch_size=3, shuffle=False)` on the reference problem; expected
+/// `[W0, W1, b]` from keras 3.15.1 (jax backend) in reference/keras.md §11, which a NumPy
+/// re-implementation of the update rules also reproduces to 1e-8.
+@Test(
+  arguments: [
+    ("SGD", [0.11719970, -0.17744786, 0.05535245]),
+    ("SGD(0.1, momentum=0.9, nesterov=True)", [0.28214779, 0.04674238, 0.11459461]),
+    ("Adam", [0.10199977, -0.19800022, 0.05199979]),
+    ("RMSprop", [0.10542988, -0.19456942, 0.05543277]),
+    ("Adagrad", [0.10162603, -0.19834259, 0.05120590]),
+    ("AdamW", [0.10199897, -0.19799863, 0.05199938]),
+    ("Nadam", [0.10183366, -0.19816628, 0.05183396]),
+    ("Adamax", [0.10199703, -0.19800287, 0.05199745]),
+    ("Adadelta", [0.10000285, -0.19999716, 0.05000285]),
+  ] as [(String, [Float])])
+func optimizerMatchesKerasAfterTwoEpochs(name: String, expected: [Float]) throws {
+  let optimizers: [String: Optimizer] = [
+    "SGD": .sgd,
+    "SGD(0.1, momentum=0.9, nesterov=True)": .sgd(learningRate: 0.1, momentum: 0.9, nesterov: true),
+    "Adam": .adam, "RMSprop": .rmsprop, "Adagrad": .adagrad, "AdamW": .adamW, "Nadam": .nadam,
+    "Adamax": .adamax, "Adadelta": .adadelta,
+  ]
+  let (model, x, y) = try kerasReferenceModel()
+  model.compile(optimizer: optimizers[name]!, loss: .binaryCrossentropy)
+  try model.fit(x, y, epochs: 2, batchSize: 3, shuffle: false, verbose: 0)
+  let weights = model.getWeights()
+  expectClose(weights[0].scalars + weights[1].scalars, expected, tolerance: 2e-6)
+  #expect(model.optimizer!.iterations == 2)
+}
+
+@Test func optimizerStateCarriesOverBetweenFitCalls() throws {
+  // Two fit calls of one epoch each equal one call of two epochs (incremental learning).
+  let (once, x, y) = try kerasReferenceModel()
+  once.compile(optimizer: .adam, loss: .binaryCrossentropy)
+  try once.fit(x, y, epochs: 2, batchSize: 3, shuffle: false, verbose: 0)
+  let (twice, _, _) = try kerasReferenceModel()
+  twice.compile(optimizer: .adam, loss: .binaryCrossentropy)
+  try twice.fit(x, y, epochs: 1, batchSize: 3, shuffle: false, verbose: 0)
+  try twice.fit(x, y, epochs: 1, batchSize: 3, shuffle: false, verbose: 0)
+  #expect(once.getWeights() == twice.getWeights())
+  #expect(twice.optimizer!.slots(for: twice.trainableWeights[0]).count == 2)
+}
+
+@Test func sgdMomentumAndClippingFollowKerasFormulas() {
+  // One SGD step on w = [1, 2] with g = [3, 4] (‖g‖ = 5):
+  // clipNorm 1 scales g to [0.6, 0.8]; clipValue 1 clips to [1, 1]; lr 0.1.
+  let weight = Weight(name: "w", value: Tensor([1, 2]))
+  SGD(learningRate: 0.1, clipNorm: 1).apply([Tensor([3, 4])], to: [weight])
+  expectClose(weight.value.scalars, [0.94, 1.92])
+  let clipped = Weight(name: "w", value: Tensor([1, 2]))
+  SGD(learningRate: 0.1, clipValue: 1).apply([Tensor([3, 4])], to: [clipped])
+  expectClose(clipped.value.scalars, [0.9, 1.9])
+  // Global norm over [3, 4] and [12]: sqrt(9 + 16 + 144) = 13 → scale 1/13 with clip 1.
+  let a = Weight(name: "a", value: Tensor([0, 0]))
+  let b = Weight(name: "b", value: Tensor([0]))
+  SGD(learningRate: 1, globalClipNorm: 1).apply([Tensor([3, 4]), Tensor([12])], to: [a, b])
+  expectClose(a.value.scalars + b.value.scalars, [-3.0 / 13, -4.0 / 13, -12.0 / 13])
+  // Momentum 0.9: m1 = -0.1·g, m2 = 0.9·m1 - 0.1·g → w = 1 - 0.1·3 - 0.19·3 = 0.13.
+  let m = Weight(name: "m", value: Tensor([1]))
+  let sgd = SGD(learningRate: 0.1, momentum: 0.9)
+  sgd.apply([Tensor([3])], to: [m])
+  sgd.apply([Tensor([3])], to: [m])
+  expectClose(m.value.scalars, [0.13])
+}
+
+@Test func weightDecayAndLearningRateDecay() {
+  // Decoupled decay before the update: w = 1 - 1·0.5·0.1 = 0.95, then SGD with g = 0.
+  let w = Weight(name: "w", value: Tensor([1]))
+  SGD(learningRate: 0.1, weightDecay: 0.5).apply([Tensor([0])], to: [w])
+  expectClose(w.value.scalars, [0.95])
+  // Time-based decay: lr_t = 0.1 / (1 + 1·t) for t = 0, 1 → steps of 0.1 and 0.05 with g = 1.
+  let v = Weight(name: "v", value: Tensor([0]))
+  let sgd = SGD(learningRate: 0.1, decay: 1)
+  sgd.apply([Tensor([1])], to: [v])
+  sgd.apply([Tensor([1])], to: [v])
+  expectClose(v.value.scalars, [-0.15])
+}
+
+@Test func invalidOptimizerSettingsAreReportedByFit() throws {
+  let (model, x, y) = try kerasReferenceModel()
+  model.compile(optimizer: SGD(clipNorm: 1, clipValue: 1), loss: .binaryCrossentropy)
+  expectStrataError(.invalidArgument, containing: "only one of") {
+    try model.fit(x, y, verbose: 0)
+  }
+  model.compile(optimizer: SGD(momentum: 2), loss: .binaryCrossentropy)
+  expectStrataError(.invalidArgument, containing: "momentum=2.0") {
+    try model.fit(x, y, verbose: 0)
+  }
+}

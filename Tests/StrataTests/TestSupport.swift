@@ -1,0 +1,46 @@
+import Testing
+
+@testable import Strata
+
+/// Expects two lists of values to agree within `tolerance`, relative for values above 1.
+func expectClose(
+  _ actual: [Float], _ expected: [Float], tolerance: Float = 1e-5,
+  sourceLocation: SourceLocation = #_sourceLocation
+) {
+  #expect(
+    actual.count == expected.count, "count \(actual.count) vs \(expected.count)",
+    sourceLocation: sourceLocation)
+  for (i, (a, e)) in zip(actual, expected).enumerated() {
+    #expect(
+      abs(a - e) <= tolerance * max(1, abs(e)), "index \(i): \(a) vs \(e)",
+      sourceLocation: sourceLocation)
+  }
+}
+
+/// The tiny problem of reference/keras.md §11: x = [[1,2],[3,4],[5,6]], y = [[1],[0],[1]],
+/// `Dense(1, activation="sigmoid")` with kernel [[0.1],[-0.2]] and bias [0.05].
+func kerasReferenceModel(regularizer: Regularizer? = nil) throws -> (Sequential, Tensor, Tensor) {
+  let model = Sequential {
+    Input(shape: [2])
+    Dense(units: 1, activation: .sigmoid, regularizer: regularizer)
+  }
+  try model.setWeights([Tensor([[0.1], [-0.2]]), Tensor([0.05])])
+  return (model, Tensor([[1, 2], [3, 4], [5, 6]]), Tensor([[1], [0], [1]]))
+}
+
+/// Expects `body` to throw a StrataError of `kind` whose message contains `fragment`.
+func expectStrataError(
+  _ kind: StrataError.Kind, containing fragment: String,
+  sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void
+) {
+  do {
+    try body()
+    Issue.record(
+      "expected a StrataError (\(kind)) containing \"\(fragment)\"", sourceLocation: sourceLocation)
+  } catch let error as StrataError {
+    #expect(error.kind == kind, "\(error)", sourceLocation: sourceLocation)
+    #expect(error.message.contains(fragment), "\(error.message)", sourceLocation: sourceLocation)
+  } catch {
+    Issue.record("unexpected error \(error)", sourceLocation: sourceLocation)
+  }
+}
