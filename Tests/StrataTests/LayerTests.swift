@@ -1,0 +1,100 @@
+import Testing
+
+@testable import Strata
+
+@Test func denseComputesActivationOfAffine() throws {
+  let layer = Dense(units: 2, inputShape: [3], activation: .relu)
+  let model = Sequential { layer }
+  try model.setWeights([Tensor([[1, -1], [0, 2], [1, 0]]), Tensor([0.5, -0.5])])
+  // [1, 2, 3]·W + b = [1 + 3 + 0.5, -1 + 4 - 0.5] = [4.5, 2.5]; [-1, 0, 0] → [-0.5, 0.5] → relu
+  #expect(try model(Tensor([[1, 2, 3], [-1, 0, 0]])).scalars == [4.5, 2.5, 0, 0.5])
+  // Rank-3 inputs: the product is over the last axis (Keras).
+  #expect(try Sequential { Dense(units: 4) }.predict(Tensor.ones([2, 5, 3])).shape == [2, 5, 4])
+  #expect(layer.parameterCount == 8)
+}
+
+@Test func denseGradientThroughTheLayer() {
+  let layer = Dense(units: 3, activation: .tanh)
+  var generator = RandomGenerator(seed: 5)
+  try? layer.build(inputShape: [4], generator: &generator)
+  let x = Tensor.normal([2, 4], generator: &generator)
+  let result = GradientCheck.check(at: [x, layer.kernel!.value, layer.bias!.value]) { p in
+    var context = LayerContext(isTraining: true)
+    context.substitutes[ObjectIdentifier(layer.kernel!)] = p[1]
+    context.substitutes[ObjectIdentifier(layer.bias!)] = p[2]
+    return layer.call(p[0], context: &context).square()
+  }
+  #expect(result.maximumRelativeError < 2e-3)
+}
+
+@Test func dropoutIsInvertedAndOnlyInTraining() {
+  let layer = Dropout(rate: 0.25, seed: 1)
+  let x = Tensor.ones([100, 100])
+  #expect(layer(x, training: false) == x)
+  let dropped = layer(x, training: true)
+  let kept = dropped.scalars.filter { $0 != 0 }
+  // Survivors are scaled by 1 / (1 − 0.25); about 75% survive.
+  #expect(kept.allSatisfy { abs($0 - 1 / 0.75) < 1e-6 })
+  #expect(abs(Float(kept.count) / 10_000 - 0.75) < 0.02)
+  #expect(Dropout(rate: 1)(x, training: true).scalars.allSatisfy { $0 == 0 })
+  #expect(Dropout(rate: 0)(x, training: true) == x)
+}
+
+@Test func batchNormalizationMatchesKeras() throws {
+  // reference/keras.md §11, input [[1,2],[3,6],[5,10]]: training output, moving statistics
+  // [0.03, 0.06] / [1.0166667, 1.0966667] after one step, then the inference output.
+  let layer = BatchNormalization()
+  let model = Sequential {
+    Input(shape: [2])
+    layer
+  }
+  let x = Tensor([[1, 2], [3, 6], [5, 10]])
+  let training = try model(x, training: true)
+  expectClose(training.scalars, [-1.2245152, -1.2246873, 0, 0, 1.2245154, 1.2246875])
+  expectClose(layer.movingMean!.value.scalars, [0.03, 0.06])
+  expectClose(layer.movingVariance!.value.scalars, [1.0166667, 1.0966667])
+  let inference = try model(x)
+  expectClose(
+    inference.scalars, [0.9615435, 1.8516823, 2.9441075, 5.6695838, 4.9266715, 9.4874859])
+}
+
+@Test func batchNormalizationStatisticsMoveOnlyAfterASuccessfulStep() throws {
+  let model = Sequential {
+    Dense(units: 3, inputShape: [2])
+    BatchNormalization()
+    Dense(units: 1)
+  }
+  model.compile(optimizer: .sgd, loss: .meanSquaredError)
+  let before = model.getWeights()
+  // A bad target shape throws before anything changes, moving statistics included.
+  expectStrataError(.shapeMismatch, containing: "expects targets") {
+    try model.fit(Tensor.ones([4, 2]), Tensor.ones([4, 2]), verbose: 0)
+  }
+  #expect(model.getWeights() == before)
+  try model.fit(Tensor([[1, 2], [3, 4], [5, 7], [0, 1]]), Tensor.ones([4, 1]), verbose: 0)
+  #expect(model.getWeights()[4] != before[4])  // moving_mean moved
+}
+
+@Test func flattenAndActivationLayers() throws {
+  let model = Sequential {
+    Flatten(inputShape: [2, 3])
+    Activation(.relu)
+  }
+  let x = Tensor(shape: [2, 2, 3], scalars: (0..<12).map { Float($0) - 6 })
+  let y = try model(x)
+  #expect(y.shape == [2, 6])
+  #expect(y.scalars == (0..<12).map { max(Float($0) - 6, 0) })
+  // Keras: a (batch,) input flattens to (batch, 1).
+  #expect(try Flatten().outputShape(forInputShape: []) == [1])
+}
+
+@Test func activationFunctionsMatchKeras() {
+  let x = Tensor([[-1, 0, 1]])
+  expectClose(ActivationFunction.elu(x).scalars, [-0.63212055, 0, 1])
+  expectClose(ActivationFunction.leakyRelu(alpha: 0.3)(x).scalars, [-0.3, 0, 1])
+  expectClose(ActivationFunction.softmax(x).scalars, [0.09003057, 0.24472847, 0.66524096])
+  expectClose(ActivationFunction.gelu(Tensor([1])).scalars, [0.8413447])
+  let cube = ActivationFunction.custom(name: "cube") { $0 * $0 * $0 }
+  #expect(cube(Tensor([2])).scalars == [8])
+  #expect(cube.name == "cube")
+}

@@ -1,0 +1,56 @@
+import Testing
+
+@testable import Strata
+
+func metricValue(_ metric: Metric, _ y: Tensor, _ p: Tensor) -> Float {
+  let accumulator = metric.make(
+    MetricResolution(
+      outputShape: Array(p.shape.dropFirst()), targetShape: Array(y.shape.dropFirst())))
+  accumulator.update(target: y, prediction: p)
+  return accumulator.result
+}
+
+@Test func accuracyResolvesByShapesAsKerasDoes() {
+  let binary = Tensor([[0.6], [0.4], [0.5]])
+  // One output column: binary accuracy with a strict > 0.5 (0.5 counts as 0).
+  expectClose([metricValue(.accuracy, Tensor([[1], [0], [1]]), binary)], [2.0 / 3.0])
+  let probabilities = Tensor([[0.1, 0.7, 0.2], [0.5, 0.3, 0.2]])
+  // Integer labels: sparse categorical accuracy.
+  #expect(metricValue(.accuracy, Tensor([1, 1]), probabilities) == 0.5)
+  #expect(metricValue(.accuracy, Tensor([[1], [0]]), probabilities) == 1)
+  // One-hot labels: categorical accuracy.
+  #expect(metricValue(.accuracy, Tensor([[0, 1, 0], [0, 0, 1]]), probabilities) == 0.5)
+  #expect(metricValue(.binaryAccuracy(threshold: 0.45), Tensor([[1], [0], [1]]), binary) == 1)
+}
+
+@Test func topKPrecisionRecallAndAUC() {
+  let p = Tensor([[0.1, 0.5, 0.4], [0.6, 0.3, 0.1]])
+  #expect(metricValue(.topKCategoricalAccuracy(k: 2), Tensor([[0, 0, 1], [0, 0, 1]]), p) == 0.5)
+  #expect(metricValue(.topKCategoricalAccuracy(k: 1), Tensor([[0, 1, 0], [1, 0, 0]]), p) == 1)
+  let y = Tensor([[1], [0], [1], [0]])
+  let scores = Tensor([[0.9], [0.8], [0.3], [0.1]])
+  // Predicted positive: 0.9, 0.8 → TP 1, FP 1, FN 1.
+  #expect(metricValue(.precision, y, scores) == 0.5)
+  #expect(metricValue(.recall, y, scores) == 0.5)
+  // ROC AUC of these scores: 3 of the 4 positive/negative pairs are ordered right = 0.75.
+  expectClose([metricValue(.auc, y, scores)], [0.75], tolerance: 1e-3)
+  expectClose([metricValue(.auc, y, Tensor([[0.9], [0.1], [0.8], [0.2]]))], [1], tolerance: 1e-3)
+}
+
+@Test func epochValuesAreMeansOverSamples() {
+  // Keras's MeanMetricWrapper: total / count over all samples, not a mean of batch means.
+  let accumulator = Metric.binaryAccuracy.make(MetricResolution(outputShape: [1], targetShape: [1]))
+  accumulator.update(target: Tensor([[1], [1], [1]]), prediction: Tensor([[0.9], [0.9], [0.9]]))
+  accumulator.update(target: Tensor([[1]]), prediction: Tensor([[0.1]]))
+  #expect(accumulator.result == 0.75)
+  accumulator.reset()
+  #expect(accumulator.result == 0)
+}
+
+@Test func lossMetricsUseKerasNames() {
+  #expect(Metric.binaryCrossentropy.name == "binary_crossentropy")
+  #expect(Metric.meanSquaredError.name == "mean_squared_error")
+  #expect(Metric.loss(.huber).name == "huber_loss")
+  #expect(!Metric.meanAbsoluteError.higherIsBetter)
+  #expect(Metric.accuracy.higherIsBetter)
+}
