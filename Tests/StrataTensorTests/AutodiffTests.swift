@@ -46,3 +46,17 @@ import Testing
   let correct = GradientCheck.check(at: [x]) { p in p[0].pow(3) }
   #expect(correct.maximumRelativeError < 1e-3)
 }
+
+@Test func tapeIsFreedAfterTheGradientIsComputed() {
+  // Pullbacks must not keep their tape alive through a traced tensor (a reference cycle
+  // leaked every training step's activations before the fused ops captured only counts).
+  weak var tape: Tape?
+  let x = Tensor([[1, 2]])
+  let w = Tensor([[1], [2]])
+  _ = valueWithGradient(at: [x, w]) { p in
+    tape = p[0].trace?.tape
+    return p[0].dense(kernel: p[1], bias: Tensor([0]), activation: .relu)
+      .batchNormalized(gamma: nil, beta: nil, epsilon: 1e-3).output.sum()
+  }
+  #expect(tape == nil)
+}

@@ -23,6 +23,9 @@ void strata_sgemm_micro(ptrdiff_t depth, const float *a, ptrdiff_t aRowStride,
                         ptrdiff_t aDepthStride, const float *packedB, float *c, ptrdiff_t ldc,
                         ptrdiff_t rows, ptrdiff_t cols, int accumulate);
 
+/// Keeps freed tensor-sized buffers in the process instead of unmapping them (glibc only).
+void strata_tune_allocator(void);
+
 /// 1 when the AVX2+FMA micro-kernel is in use on this CPU, 0 for the portable one.
 int strata_kernels_use_avx2(void);
 

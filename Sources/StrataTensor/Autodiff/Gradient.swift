@@ -22,11 +22,13 @@ public func valueWithGradient(
   let output = try body(traced)
   let value = output.detached
   guard let trace = output.trace, trace.tape === tape else {
+    tape.releaseNodes()
     return (value, parameters.map { Tensor.zeros($0.shape) })
   }
   let seed = Tensor.ones(output.shape)
   let grads = tape.gradients(
     from: trace.index, seed: seed, of: traced.map { $0.trace!.index })
+  tape.releaseNodes()
   return (value, grads)
 }
 

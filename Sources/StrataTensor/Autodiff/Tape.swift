@@ -16,6 +16,12 @@ final class Tape {
 
   private(set) var nodes: [Node] = []
 
+  /// Drops every node (and the tensors their pullbacks hold) once gradients are computed, so
+  /// that no reference cycle through a traced tensor can keep a tape alive.
+  func releaseNodes() {
+    nodes.removeAll()
+  }
+
   func appendLeaf(shape: [Int]) -> Int {
     nodes.append(Node(parents: [], pullback: nil, shape: shape))
     return nodes.count - 1

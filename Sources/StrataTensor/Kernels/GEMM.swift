@@ -29,6 +29,7 @@ enum GEMM {
     c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
   ) {
     if m == 0 || n == 0 { return }
+    _ = AllocatorTuning.applied
     if k == 0 {
       if !accumulate { for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) } }
       return

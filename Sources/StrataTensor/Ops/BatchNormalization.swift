@@ -71,6 +71,7 @@ extension Tensor {
     )
     let inputs = [self] + (gamma.map { [$0] } ?? []) + (beta.map { [$0] } ?? [])
     let hasGamma = gamma != nil
+    let inputCount = inputs.count
     let x = detached
     let output = Tensor.record(value, inputs: inputs) { grad, needs in
       var sumDy = [Double](repeating: 0, count: features)
@@ -103,7 +104,7 @@ extension Tensor {
         result.append(
           needs[1] ? Tensor(shape: [features], storage: sumDyXhat.map { Float($0) }) : nil)
       }
-      if inputs.count > result.count {
+      if inputCount > result.count {
         result.append(
           needs[result.count] ? Tensor(shape: [features], storage: sumDy.map { Float($0) }) : nil)
       }

@@ -27,6 +27,7 @@ extension Tensor {
     let w = kernel.detached
     let output = y.detached
     let inputs: [Tensor] = bias.map { [self, kernel, $0] } ?? [self, kernel]
+    let inputCount = inputs.count
     return Tensor.record(y, inputs: inputs) { grad, needs in
       let dz: Tensor
       switch activation {
@@ -48,10 +49,10 @@ extension Tensor {
       var result: [Tensor?] = [nil, nil, nil]
       if needs[0] { result[0] = Tensor.matrixProduct(dz, w, transposingB: true) }
       if needs[1] { result[1] = Tensor.matrixProduct(x, dz, transposingA: true) }
-      if inputs.count == 3 && needs[2] {
+      if inputCount == 3 && needs[2] {
         result[2] = dz.reduceAxis(0, initial: 0, +).reshaped(to: [units])
       }
-      return Array(result.prefix(inputs.count))
+      return Array(result.prefix(inputCount))
     }
   }
 
