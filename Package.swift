@@ -17,6 +17,10 @@ let package = Package(
       name: "strata-bench", dependencies: ["Strata"], path: "Benchmarks/strata-bench"),
     .executableTarget(
       name: "tensor-tour", dependencies: ["Strata"], path: "Examples/tensor-tour"),
+    .executableTarget(name: "quickstart", dependencies: ["Strata"], path: "Examples/quickstart"),
+    .executableTarget(name: "mnist", dependencies: ["Strata"], path: "Examples/mnist"),
+    .executableTarget(
+      name: "binary-classification", dependencies: ["Strata"], path: "Examples/binary-classification"),
     .testTarget(name: "StrataTensorTests", dependencies: ["StrataTensor"]),
     .testTarget(name: "StrataTests", dependencies: ["Strata"]),
   ],

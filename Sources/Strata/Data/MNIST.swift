@@ -1,0 +1,261 @@
+import Foundation
+
+#if canImport(FoundationNetworking)
+  import FoundationNetworking
+#endif
+
+/// A labelled image data set split into training and test sets.
+public struct LabeledDataset {
+  /// Training images: `[n, 784]` when flattened, `[n, 28, 28]` otherwise.
+  public var trainImages: Tensor
+  /// Training labels: `[n]` class indices, or `[n, 10]` one-hot rows.
+  public var trainLabels: Tensor
+  /// Test images, shaped as the training images.
+  public var testImages: Tensor
+  /// Test labels, shaped as the training labels.
+  public var testLabels: Tensor
+}
+
+/// Where a data set's files are looked for, in order, and how they are fetched when absent.
+struct DatasetSource {
+  /// The folder name under `$STRATA_DATASETS` and `~/.strata/datasets`.
+  let name: String
+  /// The file names.
+  let files: [String]
+  /// Where Debian's package puts the files, if one exists.
+  let systemDirectory: String?
+  /// The HTTPS base URL the files are downloaded from when no local copy exists.
+  let downloadBase: String
+
+  /// The folders to search, in the documented order.
+  func candidateDirectories(explicit: URL?) -> [URL] {
+    var result: [URL] = []
+    if let explicit { result.append(explicit) }
+    if let root = ProcessInfo.processInfo.environment["STRATA_DATASETS"], !root.isEmpty {
+      result.append(URL(fileURLWithPath: root).appendingPathComponent(name))
+    }
+    result.append(Self.userDirectory.appendingPathComponent(name))
+    if let systemDirectory { result.append(URL(fileURLWithPath: systemDirectory)) }
+    return result
+  }
+
+  static var userDirectory: URL {
+    FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".strata/datasets")
+  }
+
+  /// The first folder that holds every file, or a download into `~/.strata/datasets/<name>`;
+  /// throws an error listing every place tried when neither works.
+  func locate(explicit: URL?, allowDownload: Bool) throws -> URL {
+    let candidates = candidateDirectories(explicit: explicit)
+    for directory in candidates
+    where files.allSatisfy({
+      FileManager.default.fileExists(atPath: directory.appendingPathComponent($0).path)
+    }) {
+      return directory
+    }
+    var downloadProblem = "downloading was not attempted"
+    if allowDownload && explicit == nil {
+      let target = Self.userDirectory.appendingPathComponent(name)
+      do {
+        try download(into: target)
+        return target
+      } catch let error as StrataError {
+        downloadProblem = "downloading from \(downloadBase) failed: \(error.message)"
+      } catch {
+        downloadProblem = "downloading from \(downloadBase) failed: \(describe(error))"
+      }
+    }
+    let tried = candidates.map { "  - \($0.path)" }.joined(separator: "\n")
+    throw StrataError(
+      .fileFormat,
+      """
+      \(name): the files \(files.joined(separator: ", ")) were not found. Places tried, in order:
+      \(tried)
+      and \(downloadProblem).
+      Provide them with one of: `apt-get install dataset-fashion-mnist` (Fashion-MNIST, into /usr/share/datasets/fashion-mnist), copying the files into ~/.strata/datasets/\(name), setting STRATA_DATASETS to a folder holding \(name)/, or passing the folder explicitly.
+      """)
+  }
+
+  /// Downloads every file over HTTPS, checks it (gzip CRC-32 and length, IDX structure), and
+  /// moves it into place atomically.
+  func download(into directory: URL) throws {
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    for file in files {
+      guard let url = URL(string: downloadBase + file) else { continue }
+      writeToStandardOutput("Downloading \(url.absoluteString) …\n")
+      let data = try fetch(url)
+      // The checksum: the gzip CRC-32 and length of the content, and a valid IDX file.
+      _ = try IDX.parse(
+        try Gzip.decompress([UInt8](data), source: url.absoluteString), source: url.absoluteString)
+      try writeAtomically(data, to: directory.appendingPathComponent(file))
+      writeToStandardOutput(
+        "  \(data.count) bytes written to \(directory.appendingPathComponent(file).path)\n")
+    }
+  }
+
+  private func fetch(_ url: URL) throws -> Data {
+    let semaphore = DispatchSemaphore(value: 0)
+    nonisolated(unsafe) var result: Result<Data, Error> = .failure(
+      StrataError(.fileFormat, "\(url.absoluteString): no response"))
+    let configuration = URLSessionConfiguration.ephemeral
+    configuration.timeoutIntervalForRequest = 20
+    let task = URLSession(configuration: configuration).dataTask(with: url) {
+      data, response, error in
+      if let error {
+        result = .failure(error)
+      } else if let http = response as? HTTPURLResponse, http.statusCode != 200 {
+        result = .failure(
+          StrataError(.fileFormat, "\(url.absoluteString): HTTP status \(http.statusCode)"))
+      } else if let data {
+        result = .success(data)
+      }
+      semaphore.signal()
+    }
+    task.resume()
+    semaphore.wait()
+    return try result.get()
+  }
+}
+
+/// The innermost readable description of a (possibly nested) Foundation error.
+func describe(_ error: Error) -> String {
+  let nsError = error as NSError
+  if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? Error {
+    return describe(underlying)
+  }
+  return (nsError.userInfo[NSLocalizedDescriptionKey] as? String) ?? nsError.localizedDescription
+}
+
+/// Writes `data` to a temporary file in the destination's folder, flushes it to disk, then
+/// renames it over the destination, so a failure never leaves a half-written file and never
+/// destroys the previous one.
+func writeAtomically(_ data: Data, to url: URL) throws {
+  let temporary = url.deletingLastPathComponent()
+    .appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
+  do {
+    guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
+      throw StrataError(.fileFormat, "\(temporary.path): cannot be created")
+    }
+    let handle = try FileHandle(forWritingTo: temporary)
+    do {
+      try handle.write(contentsOf: data)
+      try handle.synchronize()
+      try handle.close()
+    } catch {
+      try? handle.close()
+      throw error
+    }
+    guard rename(temporary.path, url.path) == 0 else {
+      throw StrataError(.fileFormat, "\(url.path): cannot be replaced (errno \(errno))")
+    }
+  } catch {
+    try? FileManager.default.removeItem(at: temporary)
+    if let error = error as? StrataError { throw error }
+    throw StrataError(.fileFormat, "\(url.path): cannot be written (\(describe(error)))")
+  }
+}
+
+/// The MNIST handwritten digits (LeCun, Cortes & Burges): 60,000 training and 10,000 test
+/// images of 28×28 pixels with labels 0–9.
+public enum MNIST {
+  static let source = DatasetSource(
+    name: "mnist",
+    files: [
+      "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz",
+      "t10k-labels-idx1-ubyte.gz",
+    ],
+    systemDirectory: nil,
+    downloadBase: "https://storage.googleapis.com/cvdf-datasets/mnist/")
+
+  /// Loads MNIST with the options of "Deep Learning from Scratch"'s `load_mnist`.
+  ///
+  /// Files are looked for in `directory`, then `$STRATA_DATASETS/mnist`,
+  /// `~/.strata/datasets/mnist`, and are otherwise downloaded into `~/.strata/datasets/mnist`.
+  ///
+  /// - Parameters:
+  ///   - normalize: Pixels as 0…1 instead of 0…255.
+  ///   - flatten: Images as 784 values instead of 28×28.
+  ///   - oneHotLabels: Labels as one-hot rows of 10 instead of class indices.
+  public static func load(
+    directory: URL? = nil, normalize: Bool = true, flatten: Bool = true, oneHotLabels: Bool = false,
+    allowDownload: Bool = true
+  ) throws -> LabeledDataset {
+    try loadIDXDataset(
+      source: source, directory: directory, normalize: normalize, flatten: flatten,
+      oneHotLabels: oneHotLabels, allowDownload: allowDownload)
+  }
+}
+
+/// Fashion-MNIST (Xiao, Rasul & Vollgraf, 2017): 28×28 images of ten kinds of clothing, a
+/// drop-in replacement for MNIST. Debian's `dataset-fashion-mnist` package installs it.
+public enum FashionMNIST {
+  /// The ten class names, by label.
+  public static let classNames = [
+    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag",
+    "Ankle boot",
+  ]
+
+  static let source = DatasetSource(
+    name: "fashion-mnist",
+    files: MNIST.source.files,
+    systemDirectory: "/usr/share/datasets/fashion-mnist",
+    downloadBase: "https://storage.googleapis.com/tensorflow/tf-keras-datasets/")
+
+  /// Loads Fashion-MNIST with the options of `load_mnist`; look-up order: `directory`,
+  /// `$STRATA_DATASETS/fashion-mnist`, `~/.strata/datasets/fashion-mnist`,
+  /// `/usr/share/datasets/fashion-mnist`, then a download into `~/.strata/datasets`.
+  public static func load(
+    directory: URL? = nil, normalize: Bool = true, flatten: Bool = true, oneHotLabels: Bool = false,
+    allowDownload: Bool = true
+  ) throws -> LabeledDataset {
+    try loadIDXDataset(
+      source: source, directory: directory, normalize: normalize, flatten: flatten,
+      oneHotLabels: oneHotLabels, allowDownload: allowDownload)
+  }
+}
+
+func loadIDXDataset(
+  source: DatasetSource, directory: URL?, normalize: Bool, flatten: Bool, oneHotLabels: Bool,
+  allowDownload: Bool
+) throws -> LabeledDataset {
+  let folder = try source.locate(explicit: directory, allowDownload: allowDownload)
+  func images(_ file: String) throws -> Tensor {
+    let contents = try IDX.read(contentsOf: folder.appendingPathComponent(file))
+    guard contents.shape.count == 3 else {
+      throw StrataError(
+        .fileFormat,
+        "\(folder.appendingPathComponent(file).path): expected 3 dimensions (images, rows, columns), found \(contents.shape)"
+      )
+    }
+    let scale: Float = normalize ? 1 / 255 : 1
+    let values = contents.bytes.map { Float($0) * scale }
+    let shape =
+      flatten ? [contents.shape[0], contents.shape[1] * contents.shape[2]] : contents.shape
+    return Tensor(shape: shape, scalars: values)
+  }
+  func labels(_ file: String, count: Int) throws -> Tensor {
+    let path = folder.appendingPathComponent(file).path
+    let contents = try IDX.read(contentsOf: folder.appendingPathComponent(file))
+    guard contents.shape.count == 1 else {
+      throw StrataError(
+        .fileFormat, "\(path): expected 1 dimension (labels), found \(contents.shape)")
+    }
+    guard contents.shape[0] == count else {
+      throw StrataError(.fileFormat, "\(path): \(contents.shape[0]) labels for \(count) images")
+    }
+    if let bad = contents.bytes.firstIndex(where: { $0 > 9 }) {
+      throw StrataError(
+        .fileFormat,
+        "\(path): label \(contents.bytes[bad]) is not in 0...9 at byte offset \(8 + bad)")
+    }
+    let indices = Tensor(shape: [count], scalars: contents.bytes.map(Float.init))
+    return oneHotLabels ? oneHot(indices, classes: 10) : indices
+  }
+  let trainImages = try images("train-images-idx3-ubyte.gz")
+  let testImages = try images("t10k-images-idx3-ubyte.gz")
+  return LabeledDataset(
+    trainImages: trainImages,
+    trainLabels: try labels("train-labels-idx1-ubyte.gz", count: trainImages.shape[0]),
+    testImages: testImages,
+    testLabels: try labels("t10k-labels-idx1-ubyte.gz", count: testImages.shape[0]))
+}

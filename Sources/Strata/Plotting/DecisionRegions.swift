@@ -1,0 +1,72 @@
+import Foundation
+
+extension Sequential {
+  /// Writes an SVG image of the regions a two-input classifier assigns to each class, with the
+  /// data points on top: the picture of the spiral or moons after training.
+  ///
+  /// The model's output decides the class: the argmax of several outputs, or `p > 0.5` for
+  /// one. Labels may be class indices, one-hot rows, or 0/1.
+  public func plotDecisionRegions(
+    x: Tensor, y: Tensor, to url: URL, resolution: Int = 120, title: String? = nil
+  ) throws {
+    guard x.rank == 2, x.shape[1] == 2 else {
+      throw StrataError(
+        .shapeMismatch, "plotDecisionRegions: expects inputs of shape [n, 2], received \(x.shape)")
+    }
+    let classes = try predictedClasses(x)  // also validates the model against x
+    _ = classes
+    let labels: [Int] =
+      y.rank == 2 && y.shape[1] > 1
+      ? y.argmax(alongAxis: 1).scalars.map { Int($0) } : y.scalars.map { Int($0.rounded()) }
+    let xs = (0..<x.shape[0]).map { Double(x[$0, 0]) }
+    let ys = (0..<x.shape[0]).map { Double(x[$0, 1]) }
+    let pad = 0.1 * Swift.max(xs.max()! - xs.min()!, ys.max()! - ys.min()!, 1e-3)
+    let (x0, x1) = (xs.min()! - pad, xs.max()! + pad)
+    let (y0, y1) = (ys.min()! - pad, ys.max()! + pad)
+    var grid: [Float] = []
+    for row in 0..<resolution {
+      for column in 0..<resolution {
+        grid.append(Float(x0 + (Double(column) + 0.5) / Double(resolution) * (x1 - x0)))
+        grid.append(Float(y1 - (Double(row) + 0.5) / Double(resolution) * (y1 - y0)))
+      }
+    }
+    let regions = try predictedClasses(Tensor(shape: [resolution * resolution, 2], scalars: grid))
+    let palette = [
+      "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+      "#bcbd22", "#17becf",
+    ]
+    let size = 480.0
+    let top = title == nil ? 10.0 : 40.0
+    var canvas = SVGCanvas(width: size + 20, height: size + top + 10)
+    if let title {
+      canvas.text(title, canvas.width / 2, 26, size: 16, anchor: "middle", bold: true)
+    }
+    let cell = size / Double(resolution)
+    // One rectangle per horizontal run of a class keeps the file small.
+    for row in 0..<resolution {
+      var start = 0
+      while start < resolution {
+        let label = regions[row * resolution + start]
+        var end = start + 1
+        while end < resolution && regions[row * resolution + end] == label { end += 1 }
+        canvas.rectangle(
+          10 + Double(start) * cell, top + Double(row) * cell, Double(end - start) * cell + 0.3,
+          cell + 0.3, fill: palette[label % palette.count], opacity: 0.25)
+        start = end
+      }
+    }
+    for i in xs.indices {
+      let px = 10 + (xs[i] - x0) / (x1 - x0) * size
+      let py = top + (y1 - ys[i]) / (y1 - y0) * size
+      canvas.circle(px, py, radius: 3, fill: palette[labels[i] % palette.count], stroke: "#222")
+    }
+    canvas.rectangle(10, top, size, size, fill: "none", stroke: "#333")
+    try canvas.write(to: url)
+  }
+
+  private func predictedClasses(_ x: Tensor) throws -> [Int] {
+    let output = try predict(x, batchSize: 4096)
+    if output.shape.last == 1 { return output.scalars.map { $0 > 0.5 ? 1 : 0 } }
+    return output.argmax(alongAxis: -1).scalars.map { Int($0) }
+  }
+}
