@@ -1,12 +1,50 @@
 import Foundation
+import Strata
 
 // strata-bench: throughput of Strata's kernels and models, with peers measured in the same run.
-let usage = "usage: strata-bench gemm"
-let arguments = CommandLine.arguments.dropFirst()
-switch arguments.first {
-case "gemm":
-  runGEMMBenchmark()
-default:
+//
+//   strata-bench gemm | mlp-a | mlp-s | mlp-bn | predict | all  [--epochs N] [--data DIR] [--threads N]
+let usage =
+  "usage: strata-bench gemm|mlp-a|mlp-s|mlp-bn|predict|all [--epochs N] [--data DIR] [--threads N]"
+var arguments = Array(CommandLine.arguments.dropFirst())
+guard let command = arguments.first else {
   print(usage)
-  exit(arguments.isEmpty ? 0 : 64)
+  exit(0)
+}
+arguments.removeFirst()
+var epochs = 3
+var dataDirectory: String? = nil
+while arguments.count >= 2 {
+  let (flag, value) = (arguments[0], arguments[1])
+  arguments.removeFirst(2)
+  switch flag {
+  case "--epochs": epochs = Int(value) ?? epochs
+  case "--data": dataDirectory = value
+  case "--threads": ComputeThreads.count = Int(value) ?? ComputeThreads.count
+  default:
+    print(usage)
+    exit(64)
+  }
+}
+
+do {
+  switch command {
+  case "gemm":
+    runGEMMBenchmark()
+  case "all":
+    runGEMMBenchmark()
+    let data = try benchmarkData(dataDirectory)
+    for workload in Workload.allCases {
+      try runModelBenchmark(workload, epochs: epochs, data: data)
+    }
+  default:
+    guard let workload = Workload(rawValue: command) else {
+      print(usage)
+      exit(64)
+    }
+    try runModelBenchmark(workload, epochs: epochs, data: try benchmarkData(dataDirectory))
+  }
+} catch {
+  print(error)
+  exit(1)
 }

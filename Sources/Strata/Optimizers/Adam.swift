@@ -53,25 +53,29 @@ public class Adam: Optimizer {
   ) {
     let t = Float(step)
     let alpha = lr * (1 - Foundation.pow(beta2, t)).squareRoot() / (1 - Foundation.pow(beta1, t))
-    let (m, u) = (slots[0], slots[1])
-    let (oneMinusBeta1, oneMinusBeta2) = (1 - beta1, 1 - beta2)
-    if amsgrad {
-      let maximum = slots[2]
-      for i in parameter.indices {
-        let g = gradient[i]
-        m[i] += (g - m[i]) * oneMinusBeta1
-        u[i] += (g * g - u[i]) * oneMinusBeta2
-        maximum[i] = Swift.max(maximum[i], u[i])
-        parameter[i] -= alpha * m[i] / (maximum[i].squareRoot() + epsilon)
+    let p = parameter.baseAddress!
+    let g = gradient.baseAddress!
+    let m = slots[0].baseAddress!
+    let u = slots[1].baseAddress!
+    let maximum = amsgrad ? slots[2].baseAddress! : nil
+    @inline(__always) func advance<V: Lanes>(_ type: V.Type, _ i: Int) {
+      let gi = V.load(g + i)
+      let mi = V.load(m + i) + (gi - V.load(m + i)) * V(broadcasting: 1 - beta1)
+      let ui = V.load(u + i) + (gi * gi - V.load(u + i)) * V(broadcasting: 1 - beta2)
+      mi.store(m + i)
+      ui.store(u + i)
+      var denominator = ui
+      if let maximum {
+        denominator = V.load(maximum + i).maximumOfLanes(ui)
+        denominator.store(maximum + i)
       }
-      return
+      let update =
+        V(broadcasting: alpha) * mi / (denominator.squareRootOfLanes() + V(broadcasting: epsilon))
+      (V.load(p + i) - update).store(p + i)
     }
-    for i in parameter.indices {
-      let g = gradient[i]
-      m[i] += (g - m[i]) * oneMinusBeta1
-      u[i] += (g * g - u[i]) * oneMinusBeta2
-      parameter[i] -= alpha * m[i] / (u[i].squareRoot() + epsilon)
-    }
+    forEachLane(
+      parameter.count, wide: { advance(SIMD8<Float>.self, $0) }, narrow: { advance(Float.self, $0) }
+    )
   }
 }
 

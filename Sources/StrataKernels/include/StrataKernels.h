@@ -23,6 +23,14 @@ void strata_sgemm_micro(ptrdiff_t depth, const float *a, ptrdiff_t aRowStride,
                         ptrdiff_t aDepthStride, const float *packedB, float *c, ptrdiff_t ldc,
                         ptrdiff_t rows, ptrdiff_t cols, int accumulate);
 
+/// A task of a parallel loop: runs part `part` of the work described by `context`.
+typedef void (*strata_task_fn)(void *context, long part);
+
+/// Runs `fn(context, 0..<parts)` on up to `threads` threads (the caller's included) of a
+/// persistent pool, returning when every part is done. Serial when `threads` <= 1, when
+/// called from inside a task, or while another thread uses the pool.
+void strata_parallel_run(long parts, int threads, strata_task_fn fn, void *context);
+
 /// Keeps freed tensor-sized buffers in the process instead of unmapping them (glibc only).
 void strata_tune_allocator(void);
 

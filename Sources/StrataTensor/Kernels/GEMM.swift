@@ -1,4 +1,3 @@
-import Dispatch
 import StrataKernels
 
 /// Single-precision matrix multiply: `C = op(A) · op(B)` or `C += op(A) · op(B)`.
@@ -35,7 +34,7 @@ enum GEMM {
       return
     }
     let flops = 2 * m * n * k
-    let threads = flops < 2_000_000 ? 1 : ComputeThreads.count
+    let threads = flops < 1_000_000 ? 1 : ComputeThreads.count
     if threads <= 1 {
       serial(m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc, accumulate: accumulate)
       return
@@ -45,7 +44,7 @@ enum GEMM {
       // Split the columns of C into NR-aligned parts.
       let panels = (n + microColumns - 1) / microColumns
       let parts = Swift.min(threads, panels)
-      DispatchQueue.concurrentPerform(iterations: parts) { part in
+      runParallel(parts: parts) { part in
         let first = panels * part / parts * microColumns
         let last = Swift.min(n, panels * (part + 1) / parts * microColumns)
         guard first < last else { return }
@@ -57,7 +56,7 @@ enum GEMM {
     } else {
       let panels = (m + microRows - 1) / microRows
       let parts = Swift.min(threads, panels)
-      DispatchQueue.concurrentPerform(iterations: parts) { part in
+      runParallel(parts: parts) { part in
         let first = panels * part / parts * microRows
         let last = Swift.min(m, panels * (part + 1) / parts * microRows)
         guard first < last else { return }

@@ -1,5 +1,5 @@
-import Dispatch
 import Foundation
+import StrataKernels
 
 /// How many threads Strata's kernels may use.
 ///
@@ -24,6 +24,26 @@ public enum ComputeThreads {
   }
 }
 
+/// Runs `body(part)` for every part in `0..<parts` on Strata's persistent worker pool (the
+/// calling thread takes part too) and returns when all are done.
+func runParallel(parts: Int, _ body: (Int) -> Void) {
+  let threads = ComputeThreads.count
+  if parts <= 1 || threads <= 1 {
+    for part in 0..<parts { body(part) }
+    return
+  }
+  withoutActuallyEscaping(body) { task in
+    var box = task
+    withUnsafeMutablePointer(to: &box) { pointer in
+      strata_parallel_run(
+        parts, Int32(Swift.min(threads, 64)),
+        { context, part in
+          context!.assumingMemoryBound(to: ((Int) -> Void).self).pointee(part)
+        }, pointer)
+    }
+  }
+}
+
 /// Runs `body` over `0..<count` split into at most `ComputeThreads.count` contiguous ranges,
 /// each at least `minimumChunk` long (one range, on the calling thread, when `count` is small).
 @inline(__always)
@@ -33,10 +53,8 @@ func parallelRanges(count: Int, minimumChunk: Int, _ body: (Range<Int>) -> Void)
     body(0..<count)
     return
   }
-  DispatchQueue.concurrentPerform(iterations: parts) { part in
-    let start = count * part / parts
-    let end = count * (part + 1) / parts
-    body(start..<end)
+  runParallel(parts: parts) { part in
+    body((count * part / parts)..<(count * (part + 1) / parts))
   }
 }
 

@@ -1,0 +1,299 @@
+#!/usr/bin/env python3
+"""The strata-bench workloads written for Strata's peers, printing the same JSON line.
+
+    python3 peers.py FRAMEWORK WORKLOAD [--epochs N] [--data DIR]
+
+FRAMEWORK: keras-jax, keras-tensorflow, torch, numpy.  WORKLOAD: mlp-a, mlp-s, mlp-bn, predict.
+Every framework runs with 2 threads on Fashion-MNIST (784 inputs scaled to 0..1, integer labels).
+"""
+import argparse
+import gzip
+import json
+import os
+import resource
+import sys
+import time
+
+THREADS = "2"
+for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[variable] = THREADS
+# Older OpenBLAS builds need these on some CPUs; they slow a current NumPy (see the env notes).
+os.environ.pop("OPENBLAS_CORETYPE", None)
+os.environ.pop("OPENBLAS_L2_SIZE", None)
+
+import numpy as np  # noqa: E402
+
+BATCH = {"mlp-a": 128, "mlp-s": 32, "mlp-bn": 128, "predict": 128}
+
+
+def load(directory):
+    def read(name):
+        with gzip.open(os.path.join(directory, name)) as f:
+            return f.read()
+
+    def images(name):
+        raw = read(name)
+        return np.frombuffer(raw, np.uint8, offset=16).reshape(-1, 784).astype(np.float32) / 255
+
+    def labels(name):
+        return np.frombuffer(read(name), np.uint8, offset=8).astype(np.int64)
+
+    return (images("train-images-idx3-ubyte.gz"), labels("train-labels-idx1-ubyte.gz"),
+            images("t10k-images-idx3-ubyte.gz"), labels("t10k-labels-idx1-ubyte.gz"))
+
+
+def peak_rss():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def report(framework, workload, result):
+    result.update({"benchmark": workload, "framework": framework, "threads": int(THREADS),
+                   "peak_rss_bytes": peak_rss()})
+    print(json.dumps(result, sort_keys=True))
+
+
+def summarize(epoch_seconds, accuracy, samples):
+    steady = epoch_seconds[1:] or epoch_seconds
+    median = sorted(steady)[len(steady) // 2]
+    return {"epoch_seconds": epoch_seconds, "median_epoch_seconds": median,
+            "samples_per_second": samples / median, "test_accuracy": float(accuracy)}
+
+
+def run_keras(backend, workload, epochs, data):
+    os.environ["KERAS_BACKEND"] = backend
+    if backend == "tensorflow":
+        os.environ["TF_NUM_INTRAOP_THREADS"] = THREADS
+        os.environ["TF_NUM_INTEROP_THREADS"] = THREADS
+    import keras
+    from keras import layers
+
+    x, y, xt, yt = data
+    keras.utils.set_random_seed(1)
+    if workload == "mlp-s":
+        stack = [layers.Dense(128, activation="relu"), layers.Dense(10, activation="softmax")]
+    elif workload == "mlp-bn":
+        stack = [layers.Dense(512), layers.BatchNormalization(), layers.Activation("relu"), layers.Dropout(0.2),
+                 layers.Dense(512), layers.BatchNormalization(), layers.Activation("relu"), layers.Dropout(0.2),
+                 layers.Dense(10, activation="softmax")]
+    else:
+        stack = [layers.Dense(512, activation="relu"), layers.Dropout(0.2), layers.Dense(512, activation="relu"),
+                 layers.Dropout(0.2), layers.Dense(10, activation="softmax")]
+    model = keras.Sequential([keras.Input((784,))] + stack)
+    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    if workload == "predict":
+        model.fit(x, y, epochs=1, batch_size=128, verbose=0)
+        model.predict(xt, batch_size=1024, verbose=0)
+        times = []
+        for _ in range(5):
+            start = time.perf_counter()
+            model.predict(xt, batch_size=1024, verbose=0)
+            times.append(time.perf_counter() - start)
+        median = sorted(times)[2]
+        return {"seconds": times, "median_seconds": median, "samples_per_second": len(xt) / median}
+
+    class Timer(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            self.start = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            seconds.append(time.perf_counter() - self.start)
+
+    seconds = []
+    model.fit(x, y, epochs=epochs, batch_size=BATCH[workload], verbose=0, callbacks=[Timer()])
+    accuracy = model.evaluate(xt, yt, batch_size=1024, verbose=0, return_dict=True)["accuracy"]
+    return summarize(seconds, accuracy, len(x))
+
+
+def run_torch(workload, epochs, data):
+    import torch
+    from torch import nn
+
+    torch.set_num_threads(int(THREADS))
+    torch.manual_seed(1)
+    x, y, xt, yt = (torch.from_numpy(a) for a in data)
+    if workload == "mlp-s":
+        model = nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10))
+    elif workload == "mlp-bn":
+        model = nn.Sequential(nn.Linear(784, 512), nn.BatchNorm1d(512, eps=1e-3, momentum=0.01), nn.ReLU(),
+                              nn.Dropout(0.2), nn.Linear(512, 512), nn.BatchNorm1d(512, eps=1e-3, momentum=0.01),
+                              nn.ReLU(), nn.Dropout(0.2), nn.Linear(512, 10))
+    else:
+        model = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Dropout(0.2), nn.Linear(512, 512), nn.ReLU(),
+                              nn.Dropout(0.2), nn.Linear(512, 10))
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
+    loss_function = nn.CrossEntropyLoss()
+    batch = BATCH[workload]
+
+    def epoch():
+        model.train()
+        order = torch.randperm(len(x))
+        for start in range(0, len(x), batch):
+            index = order[start:start + batch]
+            optimizer.zero_grad()
+            loss = loss_function(model(x[index]), y[index])
+            loss.backward()
+            optimizer.step()
+
+    def predict(inputs):
+        model.eval()
+        with torch.no_grad():
+            return torch.cat([model(inputs[s:s + 1024]).softmax(1) for s in range(0, len(inputs), 1024)])
+
+    if workload == "predict":
+        epoch()
+        predict(xt)
+        times = []
+        for _ in range(5):
+            start = time.perf_counter()
+            predict(xt)
+            times.append(time.perf_counter() - start)
+        median = sorted(times)[2]
+        return {"seconds": times, "median_seconds": median, "samples_per_second": len(xt) / median}
+    seconds = []
+    for _ in range(epochs):
+        start = time.perf_counter()
+        epoch()
+        seconds.append(time.perf_counter() - start)
+    accuracy = (predict(xt).argmax(1) == yt).float().mean().item()
+    return summarize(seconds, accuracy, len(x))
+
+
+class NumpyMLP:
+    """A from-scratch MLP as "Deep Learning from Scratch" writes it: layers with forward and
+    backward, inverted dropout, batch normalization, softmax-with-loss and Adam (Keras's form)."""
+
+    def __init__(self, widths, dropout, batch_norm, rng):
+        self.rng, self.dropout, self.batch_norm = rng, dropout, batch_norm
+        self.params = []
+        for fan_in, fan_out in zip(widths[:-1], widths[1:]):
+            limit = np.sqrt(6 / (fan_in + fan_out))
+            self.params.append(rng.uniform(-limit, limit, (fan_in, fan_out)).astype(np.float32))
+            self.params.append(np.zeros(fan_out, np.float32))
+        self.hidden = len(widths) - 2
+        if batch_norm:
+            for width in widths[1:-1]:
+                self.params += [np.ones(width, np.float32), np.zeros(width, np.float32)]
+            self.moving = [[np.zeros(w, np.float32), np.ones(w, np.float32)] for w in widths[1:-1]]
+        self.m = [np.zeros_like(p) for p in self.params]
+        self.v = [np.zeros_like(p) for p in self.params]
+        self.t = 0
+
+    def forward(self, x, train):
+        cache = []
+        h = x
+        for layer in range(self.hidden):
+            w, b = self.params[2 * layer], self.params[2 * layer + 1]
+            z = h @ w + b
+            entry = {"input": h}
+            if self.batch_norm:
+                gamma, beta = self.params[2 * (self.hidden + 1) + 2 * layer: 2 * (self.hidden + 1) + 2 * layer + 2]
+                if train:
+                    mean, var = z.mean(0), z.var(0)
+                    self.moving[layer][0] = 0.99 * self.moving[layer][0] + 0.01 * mean
+                    self.moving[layer][1] = 0.99 * self.moving[layer][1] + 0.01 * var
+                else:
+                    mean, var = self.moving[layer]
+                inv = 1 / np.sqrt(var + 1e-3)
+                xhat = (z - mean) * inv
+                entry.update(xhat=xhat, inv=inv, gamma=gamma)
+                z = xhat * gamma + beta
+            h = np.maximum(z, 0)
+            entry["relu"] = z > 0
+            if train and self.dropout:
+                mask = (self.rng.random(h.shape, np.float32) >= self.dropout) / np.float32(1 - self.dropout)
+                h = h * mask
+                entry["mask"] = mask
+            cache.append(entry)
+        logits = h @ self.params[2 * self.hidden] + self.params[2 * self.hidden + 1]
+        return logits, h, cache
+
+    def step(self, x, y):
+        logits, h, cache = self.forward(x, True)
+        p = np.exp(logits - logits.max(1, keepdims=True))
+        p /= p.sum(1, keepdims=True)
+        p[np.arange(len(y)), y] -= 1
+        dz = p / len(y)
+        grads = [None] * len(self.params)
+        grads[2 * self.hidden] = h.T @ dz
+        grads[2 * self.hidden + 1] = dz.sum(0)
+        dh = dz @ self.params[2 * self.hidden].T
+        for layer in reversed(range(self.hidden)):
+            entry = cache[layer]
+            if "mask" in entry:
+                dh = dh * entry["mask"]
+            dz = dh * entry["relu"]
+            if self.batch_norm:
+                base = 2 * (self.hidden + 1) + 2 * layer
+                grads[base] = (dz * entry["xhat"]).sum(0)
+                grads[base + 1] = dz.sum(0)
+                dxhat = dz * entry["gamma"]
+                n = len(dz)
+                dz = entry["inv"] / n * (n * dxhat - dxhat.sum(0) - entry["xhat"] * (dxhat * entry["xhat"]).sum(0))
+            grads[2 * layer] = entry["input"].T @ dz
+            grads[2 * layer + 1] = dz.sum(0)
+            if layer > 0:
+                dh = dz @ self.params[2 * layer].T
+        self.t += 1
+        alpha = 1e-3 * np.sqrt(1 - 0.999 ** self.t) / (1 - 0.9 ** self.t)
+        for i, g in enumerate(grads):
+            self.m[i] += (g - self.m[i]) * 0.1
+            self.v[i] += (g * g - self.v[i]) * 0.001
+            self.params[i] -= alpha * self.m[i] / (np.sqrt(self.v[i]) + 1e-7)
+
+    def predict(self, x):
+        return np.concatenate([self.forward(x[s:s + 1024], False)[0] for s in range(0, len(x), 1024)])
+
+
+def run_numpy(workload, epochs, data):
+    x, y, xt, yt = data
+    rng = np.random.default_rng(1)
+    widths = [784, 128, 10] if workload == "mlp-s" else [784, 512, 512, 10]
+    model = NumpyMLP(widths, 0 if workload == "mlp-s" else 0.2, workload == "mlp-bn", rng)
+    batch = BATCH[workload]
+
+    def epoch():
+        order = rng.permutation(len(x))
+        for start in range(0, len(x), batch):
+            index = order[start:start + batch]
+            model.step(x[index], y[index])
+
+    if workload == "predict":
+        epoch()
+        model.predict(xt)
+        times = []
+        for _ in range(5):
+            start = time.perf_counter()
+            model.predict(xt)
+            times.append(time.perf_counter() - start)
+        median = sorted(times)[2]
+        return {"seconds": times, "median_seconds": median, "samples_per_second": len(xt) / median}
+    seconds = []
+    for _ in range(epochs):
+        start = time.perf_counter()
+        epoch()
+        seconds.append(time.perf_counter() - start)
+    accuracy = (model.predict(xt).argmax(1) == yt).mean()
+    return summarize(seconds, accuracy, len(x))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("framework", choices=["keras-jax", "keras-tensorflow", "torch", "numpy"])
+    parser.add_argument("workload", choices=["mlp-a", "mlp-s", "mlp-bn", "predict"])
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--data", default=os.path.join(os.path.dirname(__file__), "..", "..", "shared", "datasets",
+                                                      "fashion-mnist"))
+    arguments = parser.parse_args()
+    data = load(arguments.data)
+    if arguments.framework.startswith("keras-"):
+        result = run_keras(arguments.framework[6:], arguments.workload, arguments.epochs, data)
+    elif arguments.framework == "torch":
+        result = run_torch(arguments.workload, arguments.epochs, data)
+    else:
+        result = run_numpy(arguments.workload, arguments.epochs, data)
+    report(arguments.framework, arguments.workload, result)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

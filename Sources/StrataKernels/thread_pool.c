@@ -1,0 +1,121 @@
+// A small persistent thread pool for the kernels' parallel loops.
+//
+// Dispatch's concurrentPerform wakes threads for every call; a training step of a small model
+// makes dozens of parallel calls of a few microseconds each, and the wake-ups cost more than
+// the work. Here workers stay alive, spin briefly after each job waiting for the next, and
+// only then sleep on a condition variable. Parts are claimed from a shared counter; which
+// thread runs a part never changes what the part computes, so results stay deterministic.
+#include "StrataKernels.h"
+
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define STRATA_PAUSE() _mm_pause()
+#elif defined(__aarch64__)
+#define STRATA_PAUSE() __asm__ __volatile__("yield")
+#else
+#define STRATA_PAUSE() ((void)0)
+#endif
+
+#define MAX_WORKERS 63
+#define SPIN_ROUNDS 2000
+
+static pthread_mutex_t pool_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t pool_wake = PTHREAD_COND_INITIALIZER;
+static pthread_mutex_t submit_mutex = PTHREAD_MUTEX_INITIALIZER;
+static int worker_count = 0;
+static atomic_long generation = 0;
+static atomic_int sleepers = 0;
+
+static strata_task_fn job_fn;
+static void *job_context;
+static long job_parts;
+static atomic_long next_part;
+static atomic_long finished_parts;
+
+static _Thread_local int inside_pool_task = 0;
+
+static void run_parts(void) {
+  inside_pool_task = 1;
+  for (;;) {
+    long part = atomic_fetch_add_explicit(&next_part, 1, memory_order_relaxed);
+    if (part >= job_parts) break;
+    job_fn(job_context, part);
+    atomic_fetch_add_explicit(&finished_parts, 1, memory_order_release);
+  }
+  inside_pool_task = 0;
+}
+
+static void *worker_main(void *unused) {
+  (void)unused;
+  long seen = atomic_load_explicit(&generation, memory_order_acquire);
+  for (;;) {
+    long current;
+    int spins = 0;
+    while ((current = atomic_load_explicit(&generation, memory_order_acquire)) == seen) {
+      if (++spins < SPIN_ROUNDS) {
+        STRATA_PAUSE();
+        continue;
+      }
+      pthread_mutex_lock(&pool_mutex);
+      atomic_fetch_add(&sleepers, 1);
+      while (atomic_load_explicit(&generation, memory_order_acquire) == seen) {
+        pthread_cond_wait(&pool_wake, &pool_mutex);
+      }
+      atomic_fetch_sub(&sleepers, 1);
+      pthread_mutex_unlock(&pool_mutex);
+      spins = 0;
+    }
+    seen = current;
+    run_parts();
+  }
+  return NULL;
+}
+
+static void ensure_workers(int wanted) {
+  if (wanted > MAX_WORKERS) wanted = MAX_WORKERS;
+  while (worker_count < wanted) {
+    pthread_t thread;
+    pthread_attr_t attributes;
+    pthread_attr_init(&attributes);
+    pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
+    if (pthread_create(&thread, &attributes, worker_main, NULL) != 0) {
+      pthread_attr_destroy(&attributes);
+      break;
+    }
+    pthread_attr_destroy(&attributes);
+    worker_count++;
+  }
+}
+
+void strata_parallel_run(long parts, int threads, strata_task_fn fn, void *context) {
+  if (parts <= 0) return;
+  // Serial when asked, when nested inside a task, or when another thread is using the pool.
+  if (parts == 1 || threads <= 1 || inside_pool_task || pthread_mutex_trylock(&submit_mutex) != 0) {
+    for (long part = 0; part < parts; part++) fn(context, part);
+    return;
+  }
+  ensure_workers(threads - 1);
+  if (worker_count == 0) {
+    pthread_mutex_unlock(&submit_mutex);
+    for (long part = 0; part < parts; part++) fn(context, part);
+    return;
+  }
+  job_fn = fn;
+  job_context = context;
+  job_parts = parts;
+  atomic_store_explicit(&finished_parts, 0, memory_order_relaxed);
+  atomic_store_explicit(&next_part, 0, memory_order_relaxed);
+  atomic_fetch_add_explicit(&generation, 1, memory_order_release);
+  if (atomic_load(&sleepers) > 0) {
+    pthread_mutex_lock(&pool_mutex);
+    pthread_cond_broadcast(&pool_wake);
+    pthread_mutex_unlock(&pool_mutex);
+  }
+  run_parts();
+  while (atomic_load_explicit(&finished_parts, memory_order_acquire) < parts) STRATA_PAUSE();
+  pthread_mutex_unlock(&submit_mutex);
+}
