@@ -41,7 +41,7 @@ final class Transcript {
 
 @Test func fitPrintsEpochHeadersOnlyForSeveralEpochs() throws {
   let transcript = Transcript()
-  let logger = ProgressLogger(
+  let logger = ProgbarLogger(
     verbosity: .oneLinePerEpoch, isTerminal: false, write: transcript.write)
   let (model, x, y) = try kerasReferenceModel()
   model.compile(loss: .binaryCrossentropy, metrics: [.accuracy])
@@ -54,7 +54,7 @@ final class Transcript {
   let single = Transcript()
   try model.fit(
     x, y, epochs: 1, verbose: 0,
-    callbacks: [ProgressLogger(verbosity: .oneLinePerEpoch, isTerminal: false, write: single.write)]
+    callbacks: [ProgbarLogger(verbosity: .oneLinePerEpoch, isTerminal: false, write: single.write)]
   )
   #expect(!single.text.contains("Epoch"))
 }

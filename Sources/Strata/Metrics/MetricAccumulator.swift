@@ -1,7 +1,12 @@
 /// The running state of one metric over an epoch or an evaluation.
 class MetricAccumulator {
-  /// Adds a batch (the prediction is untraced).
-  func update(target: Tensor, prediction: Tensor) {}
+  /// Adds a batch (the prediction is untraced), each sample counted with its weight.
+  func update(target: Tensor, prediction: Tensor, sampleWeight: Tensor?) {}
+
+  /// Adds a batch with every sample weighing 1.
+  final func update(target: Tensor, prediction: Tensor) {
+    update(target: target, prediction: prediction, sampleWeight: nil)
+  }
   /// The current value.
   var result: Float { 0 }
   /// Forgets everything seen (at the start of each epoch and evaluation).
@@ -16,10 +21,20 @@ final class MeanAccumulator: MetricAccumulator {
 
   init(_ values: @escaping (Tensor, Tensor) -> Tensor) { self.values = values }
 
-  override func update(target: Tensor, prediction: Tensor) {
+  override func update(target: Tensor, prediction: Tensor, sampleWeight: Tensor?) {
     let batch = values(target, prediction)
-    total += batch.scalars.reduce(0.0) { $0 + Double($1) }
-    count += Double(batch.scalarCount)
+    guard let sampleWeight, batch.rank >= 1, sampleWeight.scalarCount == batch.shape[0] else {
+      total += batch.scalars.reduce(0.0) { $0 + Double($1) }
+      count += Double(batch.scalarCount)
+      return
+    }
+    // Keras's weighted metrics: Σ w·v / Σ w, each weight covering its sample's values.
+    let perSample = batch.scalarCount / Swift.max(1, batch.shape[0])
+    for (i, value) in batch.scalars.enumerated() {
+      let weight = Double(sampleWeight.scalars[i / Swift.max(1, perSample)])
+      total += weight * Double(value)
+      count += weight
+    }
   }
 
   override var result: Float { count > 0 ? Float(total / count) : 0 }
@@ -61,13 +76,15 @@ final class ConfusionAccumulator: MetricAccumulator {
     self.formula = formula
   }
 
-  override func update(target: Tensor, prediction: Tensor) {
-    for (y, p) in zip(target.scalars, prediction.scalars) {
+  override func update(target: Tensor, prediction: Tensor, sampleWeight: Tensor?) {
+    let perSample = prediction.scalarCount / Swift.max(1, prediction.shape.first ?? 1)
+    for (i, (y, p)) in zip(target.scalars, prediction.scalars).enumerated() {
+      let weight = sampleWeight.map { $0.scalars[i / Swift.max(1, perSample)] } ?? 1
       let positive = p > threshold
       let actual = y > 0.5
-      if positive && actual { truePositives += 1 }
-      if positive && !actual { falsePositives += 1 }
-      if !positive && actual { falseNegatives += 1 }
+      if positive && actual { truePositives += weight }
+      if positive && !actual { falsePositives += weight }
+      if !positive && actual { falseNegatives += weight }
     }
   }
 
@@ -100,12 +117,14 @@ final class AUCAccumulator: MetricAccumulator {
     falsePositives = [Double](repeating: 0, count: values.count)
   }
 
-  override func update(target: Tensor, prediction: Tensor) {
-    for (y, p) in zip(target.scalars, prediction.scalars) {
+  override func update(target: Tensor, prediction: Tensor, sampleWeight: Tensor?) {
+    let perSample = prediction.scalarCount / Swift.max(1, prediction.shape.first ?? 1)
+    for (index, (y, p)) in zip(target.scalars, prediction.scalars).enumerated() {
+      let weight = Double(sampleWeight.map { $0.scalars[index / Swift.max(1, perSample)] } ?? 1)
       let actual = y > 0.5
-      if actual { positives += 1 } else { negatives += 1 }
+      if actual { positives += weight } else { negatives += weight }
       for (i, threshold) in thresholds.enumerated() where p > threshold {
-        if actual { truePositives[i] += 1 } else { falsePositives[i] += 1 }
+        if actual { truePositives[i] += weight } else { falsePositives[i] += weight }
       }
     }
   }

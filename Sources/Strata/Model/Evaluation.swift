@@ -26,7 +26,7 @@ extension Sequential {
       : ProgressBar(
         target: steps, verbosity: verbose, isTerminal: standardOutputIsTerminal,
         write: writeToStandardOutput)
-    let logs = evaluateSilently(
+    let logs = try evaluateSilently(
       x, targets, sampleWeight: weights, batchSize: batchSize, configuration: configuration,
       callbacks: callbacks, context: context, progress: bar)
     return logs
@@ -37,12 +37,12 @@ extension Sequential {
     _ x: Tensor, _ y: Tensor, sampleWeight: Tensor?, batchSize: Int,
     configuration: CompiledConfiguration, callbacks: [any Callback], context: TrainingContext,
     progress: ProgressBar? = nil
-  ) -> [String: Float] {
+  ) throws -> [String: Float] {
     let samples = x.shape[0]
     let steps = (samples + batchSize - 1) / batchSize
     let metrics = makeAccumulators(configuration.metrics, targets: y)
     let tracker = WeightedMean()
-    for callback in callbacks { callback.onTestBegin(context: context) }
+    for callback in callbacks { try callback.onTestBegin(context: context) }
     for batch in 0..<steps {
       let range = (batch * batchSize)..<Swift.min(samples, (batch + 1) * batchSize)
       let whole = range.count == samples
@@ -51,15 +51,17 @@ extension Sequential {
       let wb = whole ? sampleWeight : sampleWeight?.rows(range)
       let result = testStep(xb, yb, sampleWeight: wb, loss: configuration.loss)
       tracker.add(result.loss, weight: range.count)
-      for metric in metrics { metric.accumulator.update(target: yb, prediction: result.output) }
+      for metric in metrics {
+        metric.accumulator.update(target: yb, prediction: result.output, sampleWeight: wb)
+      }
       let logs = currentLogs(tracker, metrics)
       for callback in callbacks {
-        callback.onTestBatchEnd(batch: batch, logs: logs, context: context)
+        try callback.onTestBatchEnd(batch: batch, logs: logs, context: context)
       }
       progress?.update(batch + 1, values: sortedLogs(logs), final: batch + 1 == steps)
     }
     let logs = currentLogs(tracker, metrics)
-    for callback in callbacks { callback.onTestEnd(logs: logs, context: context) }
+    for callback in callbacks { try callback.onTestEnd(logs: logs, context: context) }
     return logs
   }
 
@@ -92,17 +94,17 @@ extension Sequential {
       : ProgressBar(
         target: steps, verbosity: verbose, isTerminal: standardOutputIsTerminal,
         write: writeToStandardOutput)
-    for callback in callbacks { callback.onPredictBegin(context: context) }
+    for callback in callbacks { try callback.onPredictBegin(context: context) }
     var outputs: [Tensor] = []
     outputs.reserveCapacity(steps)
     for batch in 0..<steps {
       let range = (batch * batchSize)..<Swift.min(samples, (batch + 1) * batchSize)
       var layerContext = LayerContext(isTraining: false)
       outputs.append(forward(range.count == samples ? x : x.rows(range), context: &layerContext))
-      for callback in callbacks { callback.onPredictBatchEnd(batch: batch, context: context) }
+      for callback in callbacks { try callback.onPredictBatchEnd(batch: batch, context: context) }
       bar?.update(batch + 1, values: [], final: batch + 1 == steps)
     }
-    for callback in callbacks { callback.onPredictEnd(context: context) }
+    for callback in callbacks { try callback.onPredictEnd(context: context) }
     return outputs.count == 1 ? outputs[0] : Tensor.concatenating(outputs, alongAxis: 0)
   }
 

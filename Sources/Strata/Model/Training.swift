@@ -52,8 +52,14 @@ extension Sequential {
     let history = History()
     let steps = (data.x.shape[0] + batchSize - 1) / batchSize
     var allCallbacks: [any Callback] = [history]
-    if verbose != .silent { allCallbacks.append(ProgressLogger(verbosity: verbose)) }
+    if verbose != .silent && !callbacks.contains(where: { $0 is ProgbarLogger }) {
+      allCallbacks.append(ProgbarLogger(verbosity: verbose))
+    }
     allCallbacks += callbacks
+    // Keras logs `learning_rate` when a schedule or a callback changes it during training.
+    let logsLearningRate =
+      configuration.optimizer.learningRateSchedule != nil
+      || callbacks.contains { $0 is any LearningRateAdjusting }
     let context = TrainingContext(
       model: self, parameters: ["epochs": epochs, "steps": steps, "verbose": verbose.rawValue])
     let metrics = makeAccumulators(configuration.metrics, targets: data.y)
@@ -61,40 +67,47 @@ extension Sequential {
     let samples = data.x.shape[0]
 
     stopTraining = false
-    for callback in allCallbacks { callback.onTrainBegin(context: context) }
+    for callback in allCallbacks { try callback.onTrainBegin(context: context) }
     var epochLogs: [String: Float] = [:]
     var epoch = initialEpoch
     while epoch < epochs && !stopTraining {
       lossTracker.reset()
       for metric in metrics { metric.accumulator.reset() }
-      for callback in allCallbacks { callback.onEpochBegin(epoch: epoch, context: context) }
+      for callback in allCallbacks { try callback.onEpochBegin(epoch: epoch, context: context) }
       let order = shuffle ? shuffleGenerator.permutation(samples) : nil
       for batch in 0..<steps {
-        for callback in allCallbacks { callback.onTrainBatchBegin(batch: batch, context: context) }
+        for callback in allCallbacks {
+          try callback.onTrainBatchBegin(batch: batch, context: context)
+        }
         let range = (batch * batchSize)..<Swift.min(samples, (batch + 1) * batchSize)
         let (xb, yb, wb) = data.batch(range, order: order)
         let result = trainStep(xb, yb, sampleWeight: wb, configuration: configuration)
         lossTracker.add(result.loss, weight: range.count)
-        for metric in metrics { metric.accumulator.update(target: yb, prediction: result.output) }
+        for metric in metrics {
+          metric.accumulator.update(target: yb, prediction: result.output, sampleWeight: wb)
+        }
         let logs = currentLogs(lossTracker, metrics)
         for callback in allCallbacks {
-          callback.onTrainBatchEnd(batch: batch, logs: logs, context: context)
+          try callback.onTrainBatchEnd(batch: batch, logs: logs, context: context)
         }
         if stopTraining { break }
       }
       epochLogs = currentLogs(lossTracker, metrics)
       if let validation = data.validation {
-        let values = evaluateSilently(
+        let values = try evaluateSilently(
           validation.x, validation.y, sampleWeight: nil, batchSize: batchSize,
           configuration: configuration, callbacks: allCallbacks, context: context)
         for (key, value) in values { epochLogs["val_" + key] = value }
       }
+      if logsLearningRate {
+        epochLogs["learning_rate"] = configuration.optimizer.currentLearningRate
+      }
       for callback in allCallbacks {
-        callback.onEpochEnd(epoch: epoch, logs: epochLogs, context: context)
+        try callback.onEpochEnd(epoch: epoch, logs: epochLogs, context: context)
       }
       epoch += 1
     }
-    for callback in allCallbacks { callback.onTrainEnd(logs: epochLogs, context: context) }
+    for callback in allCallbacks { try callback.onTrainEnd(logs: epochLogs, context: context) }
     return history
   }
 
@@ -113,7 +126,10 @@ extension Sequential {
     let metrics = makeAccumulators(configuration.metrics, targets: data.y)
     let tracker = WeightedMean()
     tracker.add(result.loss, weight: x.shape[0])
-    for metric in metrics { metric.accumulator.update(target: data.y, prediction: result.output) }
+    for metric in metrics {
+      metric.accumulator.update(
+        target: data.y, prediction: result.output, sampleWeight: data.sampleWeight)
+    }
     return currentLogs(tracker, metrics)
   }
 

@@ -80,6 +80,9 @@ extension Sequential {
       if let penalty = regularizationPenalty(context: context) { return result.loss + penalty }
       return result.loss
     }
+    // A non-finite loss (a diverging model) never reaches the weights: they stay those of the
+    // last finite step, and the NaN shows in the logs for TerminateOnNaN or the user.
+    guard value.scalar.isFinite else { return (value.scalar, output) }
     configuration.optimizer.apply(gradients, to: weights)
     context.commitUpdates()
     dropoutGenerator = context.generator

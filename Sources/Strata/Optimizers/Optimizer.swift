@@ -26,6 +26,8 @@ open class Optimizer {
   public let decay: Float
   /// The number of updates applied so far.
   public internal(set) var iterations: Int = 0
+  /// A schedule that replaces `learningRate` when set (Keras's `learning_rate=schedule`).
+  public var learningRateSchedule: (any LearningRateSchedule)?
 
   private var slotStore: [ObjectIdentifier: SlotBuffers] = [:]
 
@@ -62,9 +64,19 @@ open class Optimizer {
       "\(type(of: self)) must override update(parameter:gradient:slots:learningRate:step:)")
   }
 
-  /// The learning rate used by the next step: `learningRate / (1 + decay · iterations)`.
+  /// The learning rate used by the next step: the schedule's rate at `iterations`, or
+  /// `learningRate / (1 + decay · iterations)`.
   public var currentLearningRate: Float {
-    decay == 0 ? learningRate : learningRate / (1 + decay * Float(iterations))
+    if let learningRateSchedule { return learningRateSchedule.rate(at: iterations) }
+    return decay == 0 ? learningRate : learningRate / (1 + decay * Float(iterations))
+  }
+
+  /// Uses `schedule` for the learning rate and returns this optimizer:
+  /// `SGD().scheduled(by: CosineDecay(initialLearningRate: 0.1, decaySteps: 1000))`.
+  @discardableResult
+  public func scheduled(by schedule: any LearningRateSchedule) -> Self {
+    learningRateSchedule = schedule
+    return self
   }
 
   /// Throws unless the options are usable (positive learning rate, at most one clip mode).

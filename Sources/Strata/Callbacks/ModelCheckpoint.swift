@@ -1,0 +1,102 @@
+import Foundation
+
+/// Saves the model's weights (safetensors) during training, Keras's `ModelCheckpoint`.
+///
+/// The path may hold placeholders filled from the epoch (1-based) and the logs, with an
+/// optional precision: `"ckpt-{epoch:02d}-{val_loss:.4f}.safetensors"`. Files are written
+/// atomically. With `saveBestOnly`, a file is written only when `monitor` improves.
+public final class ModelCheckpoint: Callback {
+  /// The path pattern.
+  public let path: String
+  /// The quantity that decides "best".
+  public let monitor: String
+  /// Whether to save only improvements.
+  public let saveBestOnly: Bool
+  /// Whether larger or smaller is better.
+  public let mode: MonitorMode
+  /// Whether to print each save.
+  public let verbose: Bool
+  /// The paths written, in order.
+  public private(set) var savedPaths: [String] = []
+  private var best: Float?
+  private var reader: MonitoredValue
+
+  /// Creates the callback. Only weights are saved (full-model files are a later addition);
+  /// `saveWeightsOnly` is accepted for Keras familiarity and must be `true`.
+  public init(
+    path: String, monitor: String = "val_loss", saveBestOnly: Bool = false,
+    saveWeightsOnly: Bool = true,
+    mode: MonitorMode = .auto, verbose: Bool = false
+  ) {
+    precondition(
+      saveWeightsOnly, "ModelCheckpoint: only weights can be saved so far (saveWeightsOnly: true)")
+    self.path = path
+    self.monitor = monitor
+    self.saveBestOnly = saveBestOnly
+    self.mode = mode
+    self.verbose = verbose
+    reader = MonitoredValue(monitor: monitor, owner: "ModelCheckpoint")
+  }
+
+  /// Resets the best value for a new `fit`.
+  public func onTrainBegin(context: TrainingContext) {
+    best = nil
+    reader.reset()
+  }
+
+  /// Saves when due.
+  public func onEpochEnd(epoch: Int, logs: [String: Float], context: TrainingContext) throws {
+    let target = try ModelCheckpoint.format(path, epoch: epoch + 1, logs: logs)
+    if saveBestOnly {
+      guard let current = reader.read(logs) else { return }
+      let larger = mode.prefersLarger(monitor)
+      if let best, !(larger ? current > best : current < best) {
+        if verbose {
+          writeToStandardOutput(
+            "\nEpoch \(epoch + 1): \(monitor) did not improve from \(String(format: "%.5f", best))\n"
+          )
+        }
+        return
+      }
+      if verbose {
+        let previous = best.map { String(format: "%.5f", $0) } ?? "inf"
+        writeToStandardOutput(
+          "\nEpoch \(epoch + 1): \(monitor) improved from \(previous) to \(String(format: "%.5f", current)), saving model to \(target)\n"
+        )
+      }
+      best = current
+    }
+    try context.model.saveWeights(to: URL(fileURLWithPath: target))
+    savedPaths.append(target)
+  }
+
+  /// Fills `{epoch}`, `{epoch:02d}`, `{name}` and `{name:.4f}` placeholders.
+  static func format(_ pattern: String, epoch: Int, logs: [String: Float]) throws -> String {
+    var result = ""
+    var rest = Substring(pattern)
+    while let open = rest.firstIndex(of: "{") {
+      result += rest[..<open]
+      guard let close = rest[open...].firstIndex(of: "}") else {
+        throw StrataError(.invalidArgument, "ModelCheckpoint: unclosed '{' in path '\(pattern)'")
+      }
+      let field = rest[rest.index(after: open)..<close]
+      let parts = field.split(separator: ":", maxSplits: 1)
+      let key = String(parts.first ?? "")
+      let spec = parts.count > 1 ? String(parts[1]) : ""
+      if key == "epoch" {
+        result +=
+          spec.isEmpty
+          ? "\(epoch)" : String(format: "%" + spec.replacingOccurrences(of: "d", with: "ld"), epoch)
+      } else if let value = logs[key] {
+        result += spec.isEmpty ? "\(value)" : String(format: "%" + spec, Double(value))
+      } else {
+        throw StrataError(
+          .invalidArgument,
+          "ModelCheckpoint: path '\(pattern)' names '\(key)', which is not in the logs (\(logs.keys.sorted().joined(separator: ", ")))"
+        )
+      }
+      rest = rest[rest.index(after: close)...]
+    }
+    return result + rest
+  }
+}

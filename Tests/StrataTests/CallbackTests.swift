@@ -1,0 +1,217 @@
+import Foundation
+import Testing
+
+@testable import Strata
+
+/// Runs `callback.onEpochEnd` over a scripted sequence of `val_loss` values with a real model
+/// and returns the epochs it let run.
+func epochsRun(_ callback: any Callback, losses: [Float], key: String = "val_loss") throws -> Int {
+  let (model, _, _) = try kerasReferenceModel()
+  model.compile(optimizer: .sgd, loss: .binaryCrossentropy)
+  let context = TrainingContext(
+    model: model, parameters: ["epochs": losses.count, "steps": 1, "verbose": 0])
+  model.stopTraining = false
+  try callback.onTrainBegin(context: context)
+  var ran = 0
+  for (epoch, loss) in losses.enumerated() where !model.stopTraining {
+    try callback.onEpochEnd(epoch: epoch, logs: [key: loss], context: context)
+    ran += 1
+  }
+  return ran
+}
+
+@Test func earlyStoppingStopsAfterPatienceEpochsWithoutImprovement() throws {
+  // Best at epoch 1 (0.5); epochs 2, 3 do not improve; patience 2 → stops after epoch 3.
+  #expect(try epochsRun(EarlyStopping(patience: 2), losses: [0.9, 0.5, 0.6, 0.55, 0.4, 0.3]) == 4)
+  // minDelta: 0.49 is not better than 0.5 by 0.05.
+  #expect(
+    try epochsRun(EarlyStopping(minDelta: 0.05, patience: 1), losses: [0.5, 0.49, 0.48, 0.1]) == 2)
+  // Accuracy goes up (mode .auto from the name).
+  #expect(
+    try epochsRun(
+      EarlyStopping(monitor: "val_accuracy", patience: 1), losses: [0.5, 0.6, 0.55, 0.9],
+      key: "val_accuracy") == 3)
+  // startFromEpoch: nothing is watched before epoch 2.
+  #expect(
+    try epochsRun(
+      EarlyStopping(patience: 0, startFromEpoch: 2), losses: [0.1, 0.9, 0.8, 0.85, 0.1]) == 4)
+}
+
+@Test func earlyStoppingRestoresTheBestWeightsBitForBit() throws {
+  let (model, x, y) = try kerasReferenceModel()
+  model.compile(optimizer: .sgd(learningRate: 0.5), loss: .binaryCrossentropy)
+  var snapshots: [[Tensor]] = []
+  let recorder = LambdaCallback(onEpochEnd: { _, _ in snapshots.append(model.getWeights()) })
+  let stopper = EarlyStopping(monitor: "loss", patience: 1, restoreBestWeights: true)
+  let history = try model.fit(
+    x, y, epochs: 6, shuffle: false, verbose: 0, callbacks: [recorder, stopper])
+  let losses = history["loss"]!
+  let best = losses.indices.min { losses[$0] < losses[$1] }!
+  #expect(stopper.bestEpoch == best)
+  #expect(model.getWeights() == snapshots[best])
+  // Training that runs to its last epoch still ends with the best epoch's weights (Keras 3).
+  let (jumpy, _, _) = try kerasReferenceModel()
+  jumpy.compile(optimizer: .sgd(learningRate: 20), loss: .binaryCrossentropy)
+  var everyEpoch: [[Tensor]] = []
+  let keeper = LambdaCallback(onEpochEnd: { _, _ in everyEpoch.append(jumpy.getWeights()) })
+  let restorer = EarlyStopping(monitor: "loss", patience: 10, restoreBestWeights: true)
+  let jumpyLosses = try jumpy.fit(
+    x, y, epochs: 5, shuffle: false, verbose: 0, callbacks: [keeper, restorer])["loss"]!
+  let jumpyBest = jumpyLosses.indices.min { jumpyLosses[$0] < jumpyLosses[$1] }!
+  #expect(everyEpoch.count == 5)
+  #expect(jumpy.getWeights() == everyEpoch[jumpyBest])
+}
+
+@Test func stopAtThresholdStopsWhenTheLossIsLowEnough() throws {
+  #expect(
+    try epochsRun(
+      StopAtThreshold(monitor: "val_loss", threshold: 0.3), losses: [0.9, 0.5, 0.29, 0.1]) == 3)
+}
+
+@Test func unknownMonitorIsIgnoredWithAWarning() throws {
+  #expect(
+    try epochsRun(EarlyStopping(monitor: "val_acc", patience: 0), losses: [0.9, 1, 1.1]) == 3)
+}
+
+@Test func reduceLROnPlateauFollowsKeras() throws {
+  let (model, _, _) = try kerasReferenceModel()
+  model.compile(optimizer: .sgd(learningRate: 0.1), loss: .binaryCrossentropy)
+  let callback = ReduceLROnPlateau(
+    monitor: "loss", factor: 0.5, patience: 2, cooldown: 1, minLR: 0.02)
+  let context = TrainingContext(model: model, parameters: [:])
+  callback.onTrainBegin(context: context)
+  var rates: [Float] = []
+  for (epoch, loss) in [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0].enumerated() {
+    callback.onEpochEnd(epoch: epoch, logs: ["loss": Float(loss)], context: context)
+    rates.append(model.optimizer!.learningRate)
+  }
+  // Keras's order: epoch 0 sets the best; waits 1, 2 → 0.05 at epoch 2 and a cooldown of 1;
+  // epoch 3 spends the cooldown (wait 0, then 1); wait 2 → 0.025 at epoch 4; epoch 5 cooldown;
+  // epoch 6 → max(0.0125, minLR 0.02) = 0.02; epoch 7 cooldown.
+  expectClose(rates, [0.1, 0.1, 0.05, 0.05, 0.025, 0.025, 0.02, 0.02])
+}
+
+@Test func learningRateSchedulerSetsTheRateAndHistoryLogsIt() throws {
+  let (model, x, y) = try kerasReferenceModel()
+  model.compile(optimizer: .sgd(learningRate: 0.1), loss: .binaryCrossentropy)
+  let scheduler = LearningRateScheduler { epoch, rate in epoch == 0 ? rate : rate * 0.5 }
+  let history = try model.fit(x, y, epochs: 3, verbose: 0, callbacks: [scheduler])
+  expectClose(history["learning_rate"]!, [0.1, 0.05, 0.025])
+}
+
+@Test func schedulesMatchTheirFormulas() {
+  // reference/keras.md §4.3: ExponentialDecay(0.1, 10, 0.5) at 0, 5, 10, 20 = 0.1, 0.0707107, 0.05, 0.025.
+  let exponential = ExponentialDecay(initialLearningRate: 0.1, decaySteps: 10, decayRate: 0.5)
+  expectClose([0, 5, 10, 20].map(exponential.rate(at:)), [0.1, 0.0707107, 0.05, 0.025])
+  let staircase = ExponentialDecay(
+    initialLearningRate: 0.1, decaySteps: 10, decayRate: 0.5, staircase: true)
+  expectClose([5, 15].map(staircase.rate(at:)), [0.1, 0.05])
+  // 0.1 / (1 + 0.5 · 20 / 10) = 0.05
+  expectClose(
+    [InverseTimeDecay(initialLearningRate: 0.1, decaySteps: 10, decayRate: 0.5).rate(at: 20)],
+    [0.05])
+  let piecewise = PiecewiseConstantDecay(boundaries: [10, 20], values: [1, 0.5, 0.1])
+  expectClose([0, 10, 11, 20, 21].map(piecewise.rate(at:)), [1, 1, 0.5, 0.5, 0.1])
+  // (1 − 0.0001)·(1 − 5/10) + 0.0001 = 0.50005; clamped after 10 steps.
+  let polynomial = PolynomialDecay(initialLearningRate: 1, decaySteps: 10)
+  expectClose([5, 10, 50].map(polynomial.rate(at:)), [0.50005, 0.0001, 0.0001])
+  // Cosine: half way 0.5·(1 + cos(π/2)) = 0.5; warm-up from 0 to 1 over 10 steps.
+  let cosine = CosineDecay(initialLearningRate: 1, decaySteps: 100)
+  expectClose([0, 50, 100, 200].map(cosine.rate(at:)), [1, 0.5, 0, 0])
+  let warm = CosineDecay(initialLearningRate: 0, decaySteps: 100, warmupTarget: 1, warmupSteps: 10)
+  expectClose([5, 10, 60].map(warm.rate(at:)), [0.5, 1, 0.5])
+}
+
+@Test func optimizerUsesItsScheduleStepByStep() throws {
+  // SGD with g = 1: steps of 0.1, 0.05 (ExponentialDecay(0.1, 1, 0.5) at steps 0 and 1).
+  let weight = Weight(name: "w", value: Tensor([0]))
+  let sgd = SGD().scheduled(
+    by: ExponentialDecay(initialLearningRate: 0.1, decaySteps: 1, decayRate: 0.5))
+  sgd.apply([Tensor([1])], to: [weight])
+  sgd.apply([Tensor([1])], to: [weight])
+  expectClose(weight.value.scalars, [-0.15])
+}
+
+@Test func csvLoggerWritesOneRowPerEpoch() throws {
+  let folder = try temporaryFolder()
+  defer { try? FileManager.default.removeItem(at: folder) }
+  let path = folder.appendingPathComponent("log.csv").path
+  let (model, x, y) = try kerasReferenceModel()
+  model.compile(optimizer: .sgd, loss: .binaryCrossentropy, metrics: [.accuracy])
+  let history = try model.fit(x, y, epochs: 2, verbose: 0, callbacks: [CSVLogger(path: path)])
+  let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+  #expect(lines.count == 3)
+  #expect(lines[0] == "epoch,accuracy,loss,val_accuracy,val_loss")
+  #expect(lines[1] == "0,\(history["accuracy"]![0]),\(history["loss"]![0]),NA,NA")
+  try model.fit(x, y, epochs: 1, verbose: 0, callbacks: [CSVLogger(path: path, append: true)])
+  #expect(try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").count == 4)
+}
+
+@Test func terminateOnNaNStopsAndKeepsTheLastFiniteWeights() throws {
+  // A huge learning rate makes the loss overflow: no non-finite step reaches the weights.
+  let model = Sequential { Dense(units: 1, inputShape: [1], kernelInitializer: .zeros) }
+  model.compile(optimizer: .sgd(learningRate: 1e18), loss: .meanSquaredError)
+  let x = Tensor([[1e10], [2e10]])
+  let terminator = TerminateOnNaN()
+  try model.fit(x, x, epochs: 20, batchSize: 1, shuffle: false, verbose: 0, callbacks: [terminator])
+  #expect(terminator.stoppedAt != nil)
+  #expect(model.getWeights().allSatisfy { $0.isFinite })
+  let raising = Sequential { Dense(units: 1, inputShape: [1], kernelInitializer: .zeros) }
+  raising.compile(optimizer: .sgd(learningRate: 1e18), loss: .meanSquaredError)
+  expectStrataError(.invalidData, containing: "invalid loss") {
+    try raising.fit(
+      x, x, epochs: 20, batchSize: 1, verbose: 0, callbacks: [TerminateOnNaN(raiseError: true)])
+  }
+}
+
+@Test func aThrowingCallbackStopsFitWithItsError() throws {
+  struct Halt: Error {}
+  let (model, x, y) = try kerasReferenceModel()
+  model.compile(optimizer: .sgd, loss: .binaryCrossentropy)
+  var afterFirstBatch: [Tensor] = []
+  let callback = LambdaCallback(onTrainBatchEnd: { batch, _ in
+    afterFirstBatch = model.getWeights()
+    throw Halt()
+  })
+  #expect(throws: Halt.self) {
+    try model.fit(x, y, epochs: 3, batchSize: 1, verbose: 0, callbacks: [callback])
+  }
+  #expect(model.getWeights() == afterFirstBatch)
+  #expect(model.optimizer!.iterations == 1)
+}
+
+@Test func modelCheckpointFillsPlaceholdersAndSavesTheBest() throws {
+  #expect(
+    try ModelCheckpoint.format(
+      "ckpt-{epoch:02d}-{val_loss:.2f}.safetensors", epoch: 3, logs: ["val_loss": 0.1234])
+      == "ckpt-03-0.12.safetensors")
+  expectStrataError(.invalidArgument, containing: "names 'val_acc'") {
+    _ = try ModelCheckpoint.format("{val_acc}", epoch: 1, logs: ["loss": 1])
+  }
+  let folder = try temporaryFolder()
+  defer { try? FileManager.default.removeItem(at: folder) }
+  let (model, x, y) = try kerasReferenceModel()
+  model.compile(optimizer: .sgd(learningRate: 0.5), loss: .binaryCrossentropy)
+  let checkpoint = ModelCheckpoint(
+    path: folder.path + "/w-{epoch}.safetensors", monitor: "loss", saveBestOnly: true)
+  let history = try model.fit(x, y, epochs: 4, shuffle: false, verbose: 0, callbacks: [checkpoint])
+  // A file for every epoch whose loss beat all earlier ones.
+  let losses = history["loss"]!
+  let improving = losses.indices.filter { epoch in
+    losses[..<epoch].allSatisfy { losses[epoch] < $0 }
+  }
+  #expect(
+    checkpoint.savedPaths.map { URL(fileURLWithPath: $0).lastPathComponent }
+      == improving.map { "w-\($0 + 1).safetensors" })
+  let (restored, _, _) = try kerasReferenceModel()
+  try restored.loadWeights(from: URL(fileURLWithPath: checkpoint.savedPaths.last!))
+  if improving.last == 3 { #expect(restored.getWeights() == model.getWeights()) }
+}
+
+@Test func sampleWeightsAreHonouredInMetrics() {
+  let accumulator = Metric.binaryAccuracy.make(MetricResolution(outputShape: [1], targetShape: [1]))
+  // Right, wrong with weights 3 and 1: weighted accuracy 0.75.
+  accumulator.update(
+    target: Tensor([[1], [1]]), prediction: Tensor([[0.9], [0.1]]), sampleWeight: Tensor([3, 1]))
+  #expect(accumulator.result == 0.75)
+}

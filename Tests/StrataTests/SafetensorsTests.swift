@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+
+@testable import Strata
+
+func smallTrainedModel() throws -> (Sequential, Tensor) {
+  let model = Sequential(seed: 4) {
+    Dense(units: 5, inputShape: [3], activation: .relu)
+    BatchNormalization()
+    Dense(units: 2, activation: .softmax)
+  }
+  model.compile(optimizer: .adam, loss: .sparseCategoricalCrossentropy)
+  var generator = RandomGenerator(seed: 2)
+  let x = Tensor.normal([20, 3], generator: &generator)
+  try model.fit(x, Tensor((0..<20).map { Float($0 % 2) }), epochs: 2, verbose: 0)
+  return (model, x)
+}
+
+@Test func weightsRoundTripBitForBitWithNamedTensors() throws {
+  let (model, x) = try smallTrainedModel()
+  let folder = try temporaryFolder()
+  defer { try? FileManager.default.removeItem(at: folder) }
+  let file = folder.appendingPathComponent("model.safetensors")
+  try model.saveWeights(to: file)
+  let bytes = [UInt8](try Data(contentsOf: file))
+  let tensors = try parseSafetensors(bytes, source: "t")
+  #expect(
+    tensors.keys.sorted() == [
+      "batch_normalization/beta", "batch_normalization/gamma", "batch_normalization/moving_mean",
+      "batch_normalization/moving_variance", "dense/bias", "dense/kernel", "dense_1/bias",
+      "dense_1/kernel",
+    ])
+  let (fresh, _) = (
+    Sequential(seed: 9) {
+      Dense(units: 5, inputShape: [3], activation: .relu)
+      BatchNormalization()
+      Dense(units: 2, activation: .softmax)
+    }, 0
+  )
+  try fresh.loadWeights(from: file)
+  #expect(fresh.getWeights() == model.getWeights())
+  #expect(try fresh.predict(x) == (try model.predict(x)))
+}
+
+@Test func loadingValidatesBeforeChangingAnything() throws {
+  let (model, _) = try smallTrainedModel()
+  let folder = try temporaryFolder()
+  defer { try? FileManager.default.removeItem(at: folder) }
+  let file = folder.appendingPathComponent("w.safetensors")
+  try model.saveWeights(to: file)
+  let good = [UInt8](try Data(contentsOf: file))
+  let other = Sequential {
+    Dense(units: 4, inputShape: [3])
+    BatchNormalization()
+    Dense(units: 2)
+  }
+  let before = other.getWeights()
+  expectStrataError(
+    .shapeMismatch,
+    containing: "tensor 'dense/kernel' has shape [3, 5], the layer's weight has shape [3, 4]"
+  ) {
+    try other.loadWeights(from: file)
+  }
+  #expect(other.getWeights() == before)
+  expectStrataError(.fileFormat, containing: "too short") {
+    try other.loadWeights(safetensors: [1, 2], source: "x")
+  }
+  expectStrataError(.fileFormat, containing: "header length") {
+    try other.loadWeights(safetensors: [255, 255, 0, 0, 0, 0, 0, 0, 1], source: "x")
+  }
+  expectStrataError(.fileFormat, containing: "not a JSON object") {
+    try other.loadWeights(safetensors: [2, 0, 0, 0, 0, 0, 0, 0, 0x5B, 0x5D], source: "x")
+  }
+  // Truncated data: the offsets no longer fit.
+  expectStrataError(.fileFormat, containing: "data offsets") {
+    try model.loadWeights(safetensors: Array(good.dropLast(4)), source: "cut")
+  }
+  #expect(other.getWeights() == before)
+}
+
+@Test func damagedFilesNeverCrash() throws {
+  let (model, _) = try smallTrainedModel()
+  let folder = try temporaryFolder()
+  defer { try? FileManager.default.removeItem(at: folder) }
+  let file = folder.appendingPathComponent("w.safetensors")
+  try model.saveWeights(to: file)
+  let good = [UInt8](try Data(contentsOf: file))
+  let original = model.getWeights()
+  var generator = RandomGenerator(seed: 5)
+  for _ in 0..<2000 {
+    var bytes = good
+    switch generator.nextIndex(below: 3) {
+    case 0:
+      bytes[generator.nextIndex(below: bytes.count)] ^= UInt8(1 + generator.nextIndex(below: 255))
+    case 1: bytes = Array(bytes.prefix(generator.nextIndex(below: bytes.count)))
+    default:
+      bytes += (0..<(1 + generator.nextIndex(below: 16))).map { _ in
+        UInt8(generator.nextIndex(below: 256))
+      }
+    }
+    do {
+      try model.loadWeights(safetensors: bytes, source: "fuzz")
+      try model.setWeights(original)
+    } catch is StrataError {
+      #expect(model.getWeights() == original)
+    }
+  }
+}
