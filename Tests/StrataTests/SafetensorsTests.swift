@@ -106,3 +106,58 @@ func smallTrainedModel() throws -> (Sequential, Tensor) {
     }
   }
 }
+
+/// Whether `python3` with NumPy can run here.
+func pythonWithNumPy() -> Bool {
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+  process.arguments = ["python3", "-c", "import numpy"]
+  process.standardOutput = FileHandle.nullDevice
+  process.standardError = FileHandle.nullDevice
+  do { try process.run() } catch { return false }
+  process.waitUntilExit()
+  return process.terminationStatus == 0
+}
+
+@Test func numpyReadsTheWeightsAndComputesTheSamePredictions() throws {
+  guard pythonWithNumPy() else {
+    print("Skipping the safetensors interop test: python3 with NumPy is not available")
+    return
+  }
+  let model = Sequential(seed: 8) {
+    Dense(units: 6, inputShape: [4], activation: .relu)
+    Dense(units: 3, activation: .softmax)
+  }
+  var generator = RandomGenerator(seed: 3)
+  let x = Tensor.normal([5, 4], generator: &generator)
+  let folder = try temporaryFolder()
+  defer { try? FileManager.default.removeItem(at: folder) }
+  let weights = folder.appendingPathComponent("m.safetensors")
+  try model.saveWeights(to: weights)
+  // A few lines of NumPy: parse the header, frombuffer each tensor, run the forward pass.
+  let script = """
+    import json, struct, sys, numpy as np
+    raw = open(sys.argv[1], "rb").read()
+    n = struct.unpack("<Q", raw[:8])[0]
+    header = json.loads(raw[8:8 + n])
+    def t(name):
+        e = header[name]; a, b = e["data_offsets"]
+        return np.frombuffer(raw[8 + n + a:8 + n + b], dtype="<f4").reshape(e["shape"])
+    x = np.array(json.loads(sys.argv[2]), dtype=np.float32).reshape(5, 4)
+    h = np.maximum(x @ t("dense/kernel") + t("dense/bias"), 0)
+    z = h @ t("dense_1/kernel") + t("dense_1/bias")
+    p = np.exp(z - z.max(1, keepdims=True)); p /= p.sum(1, keepdims=True)
+    print(json.dumps(p.ravel().tolist()))
+    """
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+  process.arguments = ["python3", "-c", script, weights.path, "\(x.scalars)"]
+  let pipe = Pipe()
+  process.standardOutput = pipe
+  try process.run()
+  let output = pipe.fileHandleForReading.readDataToEndOfFile()
+  process.waitUntilExit()
+  #expect(process.terminationStatus == 0)
+  let numpy = try JSONSerialization.jsonObject(with: output) as! [Double]
+  expectClose(try model.predict(x).scalars, numpy.map { Float($0) })
+}

@@ -5,6 +5,13 @@ extension Sequential {
   /// builds the model from it if needed. Returns the output shape (without the batch axis).
   @discardableResult
   func prepareInput(_ x: Tensor, argument: String) throws -> [Int] {
+    let output = try checkedOutputShape(for: x, argument: argument)
+    try build(inputShape: Array(x.shape.dropFirst()))
+    return output
+  }
+
+  /// The output shape for `x`, after checking it fits the model (without building it).
+  func checkedOutputShape(for x: Tensor, argument: String) throws -> [Int] {
     guard x.rank >= 1, x.shape[0] > 0 else {
       throw StrataError(
         .invalidData,
@@ -19,9 +26,7 @@ extension Sequential {
       )
     }
     try checkFinite(x, argument: argument)
-    let output = try outputShape(forInputShape: sampleShape)
-    try build(inputShape: sampleShape)
-    return output
+    return try outputShape(forInputShape: sampleShape)
   }
 
   func checkFinite(_ tensor: Tensor, argument: String) throws {

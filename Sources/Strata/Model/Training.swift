@@ -181,25 +181,6 @@ extension Sequential {
     return TrainingData(x: trainX, y: trainY, sampleWeight: trainWeights, validation: validation)
   }
 
-  /// The output shape for `x`, after checking it fits the model (without building it).
-  func checkedOutputShape(for x: Tensor, argument: String) throws -> [Int] {
-    guard x.rank >= 1, x.shape[0] > 0 else {
-      throw StrataError(
-        .invalidData,
-        "`\(argument)` is empty: expected at least one sample, received shape \(x.shape).")
-    }
-    let sampleShape = Array(x.shape.dropFirst())
-    if let expected = inputShape ?? declaredInputShape, expected != sampleShape {
-      let first = layers.first?.name ?? name
-      throw StrataError(
-        .shapeMismatch,
-        "Input 0 of layer '\(first)' is incompatible with the layer: expected shape \(batchShapeText(expected)), but received input with shape \(batchShapeText(sampleShape)) (argument `\(argument)` of shape \(x.shape))."
-      )
-    }
-    try checkFinite(x, argument: argument)
-    return try outputShape(forInputShape: sampleShape)
-  }
-
   func makeAccumulators(_ metrics: [Metric], targets: Tensor) -> [(
     name: String, accumulator: MetricAccumulator
   )] {
