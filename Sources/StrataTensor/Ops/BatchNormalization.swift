@@ -86,14 +86,28 @@ extension Tensor {
       }
       var result: [Tensor?] = []
       if needs[0] {
-        var dx = [Float](repeating: 0, count: rows * features)
+        // The loss cannot change when a feature is shifted by a constant, so the exact input
+        // gradient sums to zero over the batch. The closed form only does so up to the
+        // rounding of the batch mean, and that residue has the same sign on every step: an
+        // optimizer that normalises steps (Adam) would turn it into a steady drift of the
+        // bias before the layer. Computing in Double and removing the per-feature mean of the
+        // gradient keeps it exactly centred.
+        var exact = [Double](repeating: 0, count: rows * features)
+        var columnSums = [Double](repeating: 0, count: features)
         let n = Double(rows)
         for r in 0..<rows {
           for j in 0..<features {
             let dy = Double(grad.scalars[r * features + j])
-            let xhat = Double((x.scalars[r * features + j] - mean[j]) * invStd[j])
-            dx[r * features + j] = Float(
-              Double(scale[j]) / n * (n * dy - sumDy[j] - xhat * sumDyXhat[j]))
+            let xhat = (Double(x.scalars[r * features + j]) - Double(mean[j])) * Double(invStd[j])
+            let value = Double(scale[j]) / n * (n * dy - sumDy[j] - xhat * sumDyXhat[j])
+            exact[r * features + j] = value
+            columnSums[j] += value
+          }
+        }
+        var dx = [Float](repeating: 0, count: rows * features)
+        for r in 0..<rows {
+          for j in 0..<features {
+            dx[r * features + j] = Float(exact[r * features + j] - columnSums[j] / n)
           }
         }
         result.append(Tensor(shape: x.shape, storage: dx))
