@@ -29,6 +29,10 @@ public struct Loss: CustomStringConvertible {
   let labels: Labels
   let fromLogits: Bool
   let fusion: Fusion?
+  /// The arguments that configured the loss (`labelSmoothing`, `delta`), for saving.
+  var parameters: [String: Float] = [:]
+  /// Whether the loss is built in (so a saved model can rebuild it by name).
+  var isBuiltIn = true
   let perSample: (_ target: Tensor, _ prediction: Tensor) -> Tensor
 
   /// The Keras name.
@@ -55,7 +59,8 @@ public struct Loss: CustomStringConvertible {
   public static func custom(
     name: String, _ body: @escaping (_ target: Tensor, _ prediction: Tensor) -> Tensor
   ) -> Loss {
-    Loss(name: name, labels: .real, fromLogits: false, fusion: nil, perSample: body)
+    Loss(
+      name: name, labels: .real, fromLogits: false, fusion: nil, isBuiltIn: false, perSample: body)
   }
 }
 
@@ -68,7 +73,8 @@ extension Loss {
   public static func binaryCrossentropy(fromLogits: Bool, labelSmoothing: Float = 0) -> Loss {
     Loss(
       name: "binary_crossentropy", labels: .binary, fromLogits: fromLogits,
-      fusion: fromLogits ? nil : .sigmoid(labelSmoothing: labelSmoothing)
+      fusion: fromLogits ? nil : .sigmoid(labelSmoothing: labelSmoothing),
+      parameters: ["labelSmoothing": labelSmoothing]
     ) { target, prediction in
       let y = labelSmoothing > 0 ? target * (1 - labelSmoothing) + 0.5 * labelSmoothing : target
       if fromLogits {
@@ -88,7 +94,8 @@ extension Loss {
   public static func categoricalCrossentropy(fromLogits: Bool, labelSmoothing: Float = 0) -> Loss {
     Loss(
       name: "categorical_crossentropy", labels: .categorical, fromLogits: fromLogits,
-      fusion: fromLogits ? nil : .softmax(labelSmoothing: labelSmoothing)
+      fusion: fromLogits ? nil : .softmax(labelSmoothing: labelSmoothing),
+      parameters: ["labelSmoothing": labelSmoothing]
     ) { target, prediction in
       var y = target
       if labelSmoothing > 0 {
@@ -140,7 +147,10 @@ extension Loss {
   /// `½e²` where `|e| ≤ δ`, else `δ|e| − ½δ²`, averaged over the last axis (`e = p − y`).
   /// Keras names it `huber_loss`.
   public static func huber(delta: Float) -> Loss {
-    Loss(name: "huber_loss", labels: .real, fromLogits: false, fusion: nil) { target, prediction in
+    Loss(
+      name: "huber_loss", labels: .real, fromLogits: false, fusion: nil,
+      parameters: ["delta": delta]
+    ) { target, prediction in
       let error = (prediction - target).abs()
       let quadratic = error.minimum(delta)
       let linear = error - quadratic

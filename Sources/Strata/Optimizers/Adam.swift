@@ -147,7 +147,7 @@ public final class Nadam: Optimizer {
   public let beta2: Float
   /// Added to the square root (Keras default 1e-7).
   public let epsilon: Float
-  private var momentumProduct: Float = 1
+  var momentumProduct: Float = 1
 
   /// Creates Nadam with Keras's defaults (`learningRate: 0.001`).
   public init(

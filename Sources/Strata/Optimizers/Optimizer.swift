@@ -140,6 +140,15 @@ open class Optimizer {
     }
   }
 
+  /// Replaces the slots of `weight` (when restoring a saved optimizer).
+  func restoreSlots(_ values: [Tensor], for weight: Weight) {
+    let buffers = SlotBuffers(count: values.count, size: weight.value.scalarCount) { _ in 0 }
+    for (buffer, value) in zip(buffers.buffers, values) {
+      value.withUnsafeScalars { source in _ = buffer.update(fromContentsOf: source) }
+    }
+    slotStore[ObjectIdentifier(weight)] = buffers
+  }
+
   /// Forgets every slot and the step count (used when a model is compiled again).
   func resetState() {
     slotStore.removeAll()

@@ -20,32 +20,7 @@ extension Sequential {
         .invalidState,
         "saveWeights(to:): model '\(name)' has no weights yet; build it or fit it first.")
     }
-    let names = weightNames
-    let values = weights.map(\.value)
-    var header: [String: Any] = ["__metadata__": ["format": "pt", "producer": "Strata"]]
-    var offset = 0
-    for (name, value) in zip(names, values) {
-      let size = value.scalarCount * 4
-      header[name] = [
-        "dtype": "F32", "shape": value.shape, "data_offsets": [offset, offset + size],
-      ]
-      offset += size
-    }
-    var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
-    while json.count % 8 != 0 { json.append(0x20) }
-    var data = Data(capacity: 8 + json.count + offset)
-    var length = UInt64(json.count).littleEndian
-    withUnsafeBytes(of: &length) { data.append(contentsOf: $0) }
-    data.append(json)
-    for value in values {
-      value.withUnsafeScalars { scalars in
-        for scalar in scalars {
-          var bits = scalar.bitPattern.littleEndian
-          withUnsafeBytes(of: &bits) { data.append(contentsOf: $0) }
-        }
-      }
-    }
-    try writeAtomically(data, to: url)
+    try writeSafetensors(Array(zip(weightNames, weights.map(\.value))), metadata: [:], to: url)
   }
 
   /// Reads weights written by ``saveWeights(to:)`` (or any safetensors file with the same names
@@ -60,7 +35,10 @@ extension Sequential {
   }
 
   func loadWeights(safetensors bytes: [UInt8], source: String) throws {
-    let tensors = try parseSafetensors(bytes, source: source)
+    try loadWeights(tensors: try parseSafetensors(bytes, source: source), source: source)
+  }
+
+  func loadWeights(tensors: [String: Tensor], source: String) throws {
     let names = weightNames
     guard !names.isEmpty else {
       throw StrataError(
@@ -95,8 +73,42 @@ extension Sequential {
   }
 }
 
+/// Writes named float32 tensors and string metadata as a safetensors file, atomically.
+func writeSafetensors(_ tensors: [(String, Tensor)], metadata: [String: String], to url: URL) throws
+{
+  var header: [String: Any] = [
+    "__metadata__": metadata.merging(["format": "pt", "producer": "Strata"]) { a, _ in a }
+  ]
+  var offset = 0
+  for (name, value) in tensors {
+    let size = value.scalarCount * 4
+    header[name] = ["dtype": "F32", "shape": value.shape, "data_offsets": [offset, offset + size]]
+    offset += size
+  }
+  var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
+  while json.count % 8 != 0 { json.append(0x20) }
+  var data = Data(capacity: 8 + json.count + offset)
+  var length = UInt64(json.count).littleEndian
+  withUnsafeBytes(of: &length) { data.append(contentsOf: $0) }
+  data.append(json)
+  for (_, value) in tensors {
+    value.withUnsafeScalars { scalars in
+      // Float's in-memory layout is little-endian on every platform Swift supports here.
+      data.append(contentsOf: UnsafeRawBufferPointer(scalars))
+    }
+  }
+  try writeAtomically(data, to: url)
+}
+
 /// The float32 tensors of a safetensors file, by name; throws on anything malformed.
 func parseSafetensors(_ bytes: [UInt8], source: String) throws -> [String: Tensor] {
+  try parseSafetensorsWithMetadata(bytes, source: source).tensors
+}
+
+/// The tensors and the string metadata of a safetensors file.
+func parseSafetensorsWithMetadata(
+  _ bytes: [UInt8], source: String
+) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
   func fail(_ what: String, _ offset: Int) -> StrataError {
     StrataError(.fileFormat, "\(source): \(what) at byte offset \(offset)")
   }
@@ -152,5 +164,5 @@ func parseSafetensors(_ bytes: [UInt8], source: String) throws -> [String: Tenso
   for (a, b) in zip(ranges, ranges.dropFirst()) where b.0 < a.1 {
     throw fail("tensors '\(a.2)' and '\(b.2)' overlap", dataStart + b.0)
   }
-  return result
+  return (result, header["__metadata__"] as? [String: String] ?? [:])
 }

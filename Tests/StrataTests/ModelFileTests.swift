@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+
+@testable import Strata
+
+@Test func savedModelPredictsBitForBitAndResumesTraining() throws {
+  let model = Sequential(seed: 3) {
+    Flatten(inputShape: [2, 2])
+    Dense(units: 8, activation: .leakyRelu(alpha: 0.3), regularizer: .l2(0.01))
+    BatchNormalization(momentum: 0.9)
+    Activation(.gelu)
+    Dense(units: 3, activation: .softmax)
+  }
+  model.compile(
+    optimizer: .nadam(learningRate: 0.01), loss: .sparseCategoricalCrossentropy,
+    metrics: [.accuracy])
+  var generator = RandomGenerator(seed: 1)
+  let x = Tensor.normal([30, 2, 2], generator: &generator)
+  let y = Tensor((0..<30).map { Float($0 % 3) })
+  try model.fit(x, y, epochs: 2, batchSize: 10, verbose: 0)
+  let folder = try temporaryFolder()
+  defer { try? FileManager.default.removeItem(at: folder) }
+  let file = folder.appendingPathComponent("model.strata")
+  try model.save(to: file)
+  let restored = try Sequential.load(from: file)
+  #expect(restored.layers.map(\.name) == model.layers.map(\.name))
+  #expect(restored.getWeights() == model.getWeights())
+  #expect(try restored.predict(x) == (try model.predict(x)))
+  #expect(restored.optimizer!.iterations == model.optimizer!.iterations)
+  #expect(restored.metricsNames == ["loss", "accuracy"])
+  // Training continues from the saved optimizer state: both take the same next steps (no
+  // dropout here: random streams restart from the model's seed after loading).
+  try model.fit(x, y, epochs: 1, batchSize: 10, shuffle: false, verbose: 0)
+  try restored.fit(x, y, epochs: 1, batchSize: 10, shuffle: false, verbose: 0)
+  #expect(restored.getWeights() == model.getWeights())
+}
+
+@Test func customLayersLoadOnceRegistered() throws {
+  final class Scale: SerializableLayer {
+    var name = ""
+    let initial: Float
+    private(set) var factor: Weight?
+    init(initial: Float) { self.initial = initial }
+    var weights: [Weight] { factor.map { [$0] } ?? [] }
+    var configuration: [String: Any] { ["initial": initial] }
+    func build(inputShape: [Int], generator: inout RandomGenerator) throws {
+      factor = Weight(name: "factor", value: Tensor.full([inputShape.last!], value: initial))
+    }
+    func outputShape(forInputShape shape: [Int]) throws -> [Int] { shape }
+    func call(_ input: Tensor, context: inout LayerContext) -> Tensor { input * context[factor!] }
+  }
+  let model = Sequential {
+    Input(shape: [2])
+    Scale(initial: 2)
+    Dense(units: 1)
+  }
+  let folder = try temporaryFolder()
+  defer { try? FileManager.default.removeItem(at: folder) }
+  let file = folder.appendingPathComponent("custom.strata")
+  try model.save(to: file)
+  expectStrataError(.fileFormat, containing: "unknown layer type 'Scale'") {
+    _ = try Sequential.load(from: file)
+  }
+  ModelRegistry.register(layer: "Scale") { config in
+    Scale(initial: (config["initial"] as? NSNumber)?.floatValue ?? 1)
+  }
+  let restored = try Sequential.load(from: file)
+  #expect(try restored.predict(Tensor([[1, 2]])) == (try model.predict(Tensor([[1, 2]]))))
+}
+
+@Test func weightFilesAreNotModelFiles() throws {
+  let (model, _) = try smallTrainedModel()
+  let folder = try temporaryFolder()
+  defer { try? FileManager.default.removeItem(at: folder) }
+  let weights = folder.appendingPathComponent("w.safetensors")
+  try model.saveWeights(to: weights)
+  expectStrataError(.fileFormat, containing: "not a Strata model file") {
+    _ = try Sequential.load(from: weights)
+  }
+  expectStrataError(.invalidState, containing: "not built yet") {
+    try Sequential { Dense(units: 2) }.save(to: folder.appendingPathComponent("x"))
+  }
+}
+
+@Test func damagedModelFilesThrowAndNeverCrash() throws {
+  let (model, _) = try smallTrainedModel()
+  let folder = try temporaryFolder()
+  defer { try? FileManager.default.removeItem(at: folder) }
+  let file = folder.appendingPathComponent("m.strata")
+  try model.save(to: file)
+  let good = [UInt8](try Data(contentsOf: file))
+  var generator = RandomGenerator(seed: 12)
+  let damaged = folder.appendingPathComponent("damaged.strata")
+  for _ in 0..<500 {
+    var bytes = good
+    switch generator.nextIndex(below: 3) {
+    case 0:
+      bytes[generator.nextIndex(below: bytes.count)] ^= UInt8(1 + generator.nextIndex(below: 255))
+    case 1: bytes = Array(bytes.prefix(generator.nextIndex(below: bytes.count)))
+    default:
+      bytes += (0..<(1 + generator.nextIndex(below: 16))).map { _ in
+        UInt8(generator.nextIndex(below: 256))
+      }
+    }
+    try Data(bytes).write(to: damaged)
+    do { _ = try Sequential.load(from: damaged) } catch is StrataError {}
+  }
+}
