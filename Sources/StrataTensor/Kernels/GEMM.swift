@@ -2,7 +2,7 @@ import StrataKernels
 
 /// Single-precision matrix multiply: `C = op(A) · op(B)` or `C += op(A) · op(B)`.
 ///
-/// The Goto/BLIS scheme: the `k` dimension is cut into blocks of `depthBlock`, rows of `op(A)`
+/// The Goto/BLIS scheme: the `k` dimension is cut into equal blocks of at most `depthBlock`, rows of `op(A)`
 /// into blocks of `rowBlock`; each block of `op(A)` and `op(B)` is packed into panels of
 /// `STRATA_GEMM_MR` rows / `STRATA_GEMM_NR` columns so that the C micro-kernel reads both
 /// contiguously. Transposed operands are handled by packing, never materialised. Large
@@ -83,7 +83,9 @@ enum GEMM {
   ) {
     let nBlockMax = Swift.min(n, columnBlock)
     let mBlockMax = Swift.min(m, rowBlock)
-    let kBlockMax = Swift.min(k, depthBlock)
+    // Equal depth blocks of at most `depthBlock` (784 = 4 × 196, not 3 × 256 + 16).
+    let depthBlocks = (k + depthBlock - 1) / depthBlock
+    let kBlockMax = (k + depthBlocks - 1) / depthBlocks
     let packedBCount = roundUp(nBlockMax, microColumns) * kBlockMax
     let packedACount = roundUp(mBlockMax, microRows) * kBlockMax
     let packedB = UnsafeMutablePointer<Float>.allocate(capacity: packedBCount)
@@ -97,7 +99,7 @@ enum GEMM {
       let nc = Swift.min(columnBlock, n - j0)
       var p0 = 0
       while p0 < k {
-        let kc = Swift.min(depthBlock, k - p0)
+        let kc = Swift.min(kBlockMax, k - p0)
         packB(b, rowStart: p0, rows: kc, columnStart: j0, columns: nc, into: packedB)
         let addToC = accumulate || p0 > 0
         var i0 = 0
