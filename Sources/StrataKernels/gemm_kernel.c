@@ -1,12 +1,16 @@
-// The GEMM micro-kernel: the only code in Strata that knows about AVX2 and FMA.
-// The AVX2+FMA path is compiled with a target attribute (no compiler flags needed) and picked
+// The GEMM micro-kernels: the only code in Strata that knows about AVX2, FMA and AVX-512.
+// The vector paths are compiled with target attributes (no compiler flags needed) and picked
 // at run time; every other CPU gets the portable loop, which compilers auto-vectorise.
+// The AVX2 and AVX-512 kernels sum each element of C over the depth in the same order, with
+// one fused multiply-add per step, so they give the same bits.
 #include "StrataKernels.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define MR STRATA_GEMM_MR
-#define NR STRATA_GEMM_NR
+#define NR 16
+#define NR_WIDE 32
 
 static void store_tile(const float *tile, float *c, ptrdiff_t ldc, ptrdiff_t rows,
                        ptrdiff_t cols, int accumulate) {
@@ -138,33 +142,137 @@ STRATA_AVX2 static void micro_avx2(ptrdiff_t depth, const float *a, ptrdiff_t rs
   store_tile(tile, c, ldc, rows, cols, accumulate);
 }
 
+#define STRATA_AVX512 __attribute__((target("avx512f")))
+
+// AVX-512: six rows of A, thirty-two columns of B (two zmm registers per row).
+STRATA_AVX512 static void micro_avx512(ptrdiff_t depth, const float *a, ptrdiff_t rs,
+                                       ptrdiff_t cs, const float *b, float *c, ptrdiff_t ldc,
+                                       ptrdiff_t rows, ptrdiff_t cols, int accumulate) {
+  __m512 acc[MR][2];
+  if (rows == MR) {
+    __m512 c00 = _mm512_setzero_ps(), c01 = _mm512_setzero_ps();
+    __m512 c10 = _mm512_setzero_ps(), c11 = _mm512_setzero_ps();
+    __m512 c20 = _mm512_setzero_ps(), c21 = _mm512_setzero_ps();
+    __m512 c30 = _mm512_setzero_ps(), c31 = _mm512_setzero_ps();
+    __m512 c40 = _mm512_setzero_ps(), c41 = _mm512_setzero_ps();
+    __m512 c50 = _mm512_setzero_ps(), c51 = _mm512_setzero_ps();
+    const float *a0 = a, *a1 = a + rs, *a2 = a + 2 * rs, *a3 = a + 3 * rs, *a4 = a + 4 * rs,
+                *a5 = a + 5 * rs;
+    for (ptrdiff_t p = 0; p < depth; p++) {
+      ptrdiff_t off = p * cs;
+      __m512 b0 = _mm512_loadu_ps(b);
+      __m512 b1 = _mm512_loadu_ps(b + 16);
+      __m512 ar;
+      ar = _mm512_set1_ps(a0[off]);
+      c00 = _mm512_fmadd_ps(ar, b0, c00);
+      c01 = _mm512_fmadd_ps(ar, b1, c01);
+      ar = _mm512_set1_ps(a1[off]);
+      c10 = _mm512_fmadd_ps(ar, b0, c10);
+      c11 = _mm512_fmadd_ps(ar, b1, c11);
+      ar = _mm512_set1_ps(a2[off]);
+      c20 = _mm512_fmadd_ps(ar, b0, c20);
+      c21 = _mm512_fmadd_ps(ar, b1, c21);
+      ar = _mm512_set1_ps(a3[off]);
+      c30 = _mm512_fmadd_ps(ar, b0, c30);
+      c31 = _mm512_fmadd_ps(ar, b1, c31);
+      ar = _mm512_set1_ps(a4[off]);
+      c40 = _mm512_fmadd_ps(ar, b0, c40);
+      c41 = _mm512_fmadd_ps(ar, b1, c41);
+      ar = _mm512_set1_ps(a5[off]);
+      c50 = _mm512_fmadd_ps(ar, b0, c50);
+      c51 = _mm512_fmadd_ps(ar, b1, c51);
+      b += NR_WIDE;
+    }
+    acc[0][0] = c00; acc[0][1] = c01;
+    acc[1][0] = c10; acc[1][1] = c11;
+    acc[2][0] = c20; acc[2][1] = c21;
+    acc[3][0] = c30; acc[3][1] = c31;
+    acc[4][0] = c40; acc[4][1] = c41;
+    acc[5][0] = c50; acc[5][1] = c51;
+  } else {
+    for (ptrdiff_t r = 0; r < rows; r++) {
+      const float *ar = a + r * rs;
+      __m512 lo = _mm512_setzero_ps(), hi = _mm512_setzero_ps();
+      const float *bp = b;
+      for (ptrdiff_t p = 0; p < depth; p++) {
+        __m512 x = _mm512_set1_ps(ar[p * cs]);
+        lo = _mm512_fmadd_ps(x, _mm512_loadu_ps(bp), lo);
+        hi = _mm512_fmadd_ps(x, _mm512_loadu_ps(bp + 16), hi);
+        bp += NR_WIDE;
+      }
+      acc[r][0] = lo;
+      acc[r][1] = hi;
+    }
+  }
+  __mmask16 low_mask = cols >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << cols) - 1u);
+  __mmask16 high_mask = cols <= 16   ? (__mmask16)0
+                        : cols >= 32 ? (__mmask16)0xFFFF
+                                     : (__mmask16)((1u << (cols - 16)) - 1u);
+  for (ptrdiff_t r = 0; r < rows; r++) {
+    float *row = c + r * ldc;
+    __m512 lo = acc[r][0], hi = acc[r][1];
+    if (accumulate) {
+      lo = _mm512_add_ps(_mm512_maskz_loadu_ps(low_mask, row), lo);
+      hi = _mm512_add_ps(_mm512_maskz_loadu_ps(high_mask, row + 16), hi);
+    }
+    _mm512_mask_storeu_ps(row, low_mask, lo);
+    _mm512_mask_storeu_ps(row + 16, high_mask, hi);
+  }
+}
+
+static int detect_avx512(void) {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f");
+}
+
 static int detect_avx2(void) {
   __builtin_cpu_init();
   return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 }
 #else
+static int detect_avx512(void) { return 0; }
 static int detect_avx2(void) { return 0; }
 #endif
 
-static int avx2_state = -1;
+static int best_kernel = -1;
 
-int strata_kernels_use_avx2(void) {
-  int state = __atomic_load_n(&avx2_state, __ATOMIC_RELAXED);
-  if (state < 0) {
-    state = detect_avx2();
-    __atomic_store_n(&avx2_state, state, __ATOMIC_RELAXED);
+int strata_gemm_best_kernel(void) {
+  int kernel = __atomic_load_n(&best_kernel, __ATOMIC_RELAXED);
+  if (kernel < 0) {
+    kernel = detect_avx512()  ? STRATA_GEMM_KERNEL_AVX512
+             : detect_avx2() ? STRATA_GEMM_KERNEL_AVX2
+                             : STRATA_GEMM_KERNEL_PORTABLE;
+    // STRATA_GEMM_KERNEL=portable|avx2 picks a lesser kernel (never one the CPU lacks).
+    const char *wanted = getenv("STRATA_GEMM_KERNEL");
+    if (wanted != NULL) {
+      if (strcmp(wanted, "portable") == 0) kernel = STRATA_GEMM_KERNEL_PORTABLE;
+      if (strcmp(wanted, "avx2") == 0 && kernel > STRATA_GEMM_KERNEL_AVX2) {
+        kernel = STRATA_GEMM_KERNEL_AVX2;
+      }
+    }
+    __atomic_store_n(&best_kernel, kernel, __ATOMIC_RELAXED);
   }
-  return state;
+  return kernel;
 }
 
-void strata_sgemm_micro(ptrdiff_t depth, const float *a, ptrdiff_t aRowStride,
+int strata_gemm_panel_width(int kernel) {
+  return kernel == STRATA_GEMM_KERNEL_AVX512 ? NR_WIDE : NR;
+}
+
+void strata_sgemm_micro(int kernel, ptrdiff_t depth, const float *a, ptrdiff_t aRowStride,
                         ptrdiff_t aDepthStride, const float *packedB, float *c, ptrdiff_t ldc,
                         ptrdiff_t rows, ptrdiff_t cols, int accumulate) {
 #if defined(__x86_64__) || defined(__i386__)
-  if (strata_kernels_use_avx2()) {
+  if (kernel == STRATA_GEMM_KERNEL_AVX512) {
+    micro_avx512(depth, a, aRowStride, aDepthStride, packedB, c, ldc, rows, cols, accumulate);
+    return;
+  }
+  if (kernel == STRATA_GEMM_KERNEL_AVX2) {
     micro_avx2(depth, a, aRowStride, aDepthStride, packedB, c, ldc, rows, cols, accumulate);
     return;
   }
+#else
+  (void)kernel;
 #endif
   micro_portable(depth, a, aRowStride, aDepthStride, packedB, c, ldc, rows, cols, accumulate);
 }

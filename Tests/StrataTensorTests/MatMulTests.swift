@@ -1,3 +1,4 @@
+import StrataKernels
 import Testing
 
 @testable import StrataTensor
@@ -56,6 +57,34 @@ func gemmMatchesNaiveProductOnOddSizes(m: Int, k: Int, n: Int) {
   let again = a.matmul(b)
   #expect(one.scalars == two.scalars)
   #expect(two.scalars == again.scalars)
+}
+
+@Test(arguments: [(7, 257, 45), (13, 40, 33), (130, 300, 270), (6, 16, 32), (5, 3, 10)])
+func everyMicroKernelComputesTheSameProduct(m: Int, k: Int, n: Int) {
+  // The portable, AVX2 (6×16) and AVX-512 (6×32) kernels this CPU runs, on sizes that leave
+  // partial tiles in both directions. The vector kernels use one FMA per step in the same
+  // order, so their bits agree; the portable loop may round differently.
+  let a = randomTensor([m, k], seed: UInt64(m + k))
+  let b = randomTensor([k, n], seed: UInt64(n + k))
+  let expected = naiveProduct(a, b)
+  var vectorResults: [[Float]] = []
+  for kernel in GEMM.Kernel.available {
+    var c = [Float](repeating: .nan, count: m * n)
+    a.scalars.withUnsafeBufferPointer { pa in
+      b.scalars.withUnsafeBufferPointer { pb in
+        c.withUnsafeMutableBufferPointer { pc in
+          GEMM.multiply(
+            m: m, n: n, k: k,
+            a: .init(base: pa.baseAddress!, leadingDimension: k, transposed: false),
+            b: .init(base: pb.baseAddress!, leadingDimension: n, transposed: false),
+            c: pc.baseAddress!, ldc: n, accumulate: false, kernel: kernel)
+        }
+      }
+    }
+    expectClose(c, expected, tolerance: 1e-4)
+    if kernel.id != STRATA_GEMM_KERNEL_PORTABLE { vectorResults.append(c) }
+  }
+  for result in vectorResults.dropFirst() { #expect(result == vectorResults[0]) }
 }
 
 @Test func batchedAndHigherRankProducts() {

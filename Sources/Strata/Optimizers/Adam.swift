@@ -53,29 +53,10 @@ public class Adam: Optimizer {
   ) {
     let t = Float(step)
     let alpha = lr * (1 - Foundation.pow(beta2, t)).squareRoot() / (1 - Foundation.pow(beta1, t))
-    let p = parameter.baseAddress!
-    let g = gradient.baseAddress!
-    let m = slots[0].baseAddress!
-    let u = slots[1].baseAddress!
-    let maximum = amsgrad ? slots[2].baseAddress! : nil
-    @inline(__always) func advance<V: Lanes>(_ type: V.Type, _ i: Int) {
-      let gi = V.load(g + i)
-      let mi = V.load(m + i) + (gi - V.load(m + i)) * V(broadcasting: 1 - beta1)
-      let ui = V.load(u + i) + (gi * gi - V.load(u + i)) * V(broadcasting: 1 - beta2)
-      mi.store(m + i)
-      ui.store(u + i)
-      var denominator = ui
-      if let maximum {
-        denominator = V.load(maximum + i).maximumOfLanes(ui)
-        denominator.store(maximum + i)
-      }
-      let update =
-        V(broadcasting: alpha) * mi / (denominator.squareRootOfLanes() + V(broadcasting: epsilon))
-      (V.load(p + i) - update).store(p + i)
-    }
-    forEachLane(
-      parameter.count, wide: { advance(SIMD8<Float>.self, $0) }, narrow: { advance(Float.self, $0) }
-    )
+    OptimizerUpdate.adam(
+      parameter: parameter, gradient: gradient, firstMoment: slots[0], secondMoment: slots[1],
+      maximum: amsgrad ? slots[2] : nil, alpha: alpha, beta1: beta1, beta2: beta2,
+      epsilon: epsilon)
   }
 }
 

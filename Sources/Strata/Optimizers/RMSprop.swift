@@ -38,35 +38,10 @@ public final class RMSprop: Optimizer {
     parameter: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>,
     slots: [UnsafeMutableBufferPointer<Float>], learningRate lr: Float, step: Int
   ) {
-    let p = parameter.baseAddress!
-    let g = gradient.baseAddress!
-    let (average, velocity, meanGradient) = (
-      slots[0].baseAddress!, slots[1].baseAddress!, slots[2].baseAddress!
-    )
-    let (rho, momentum, epsilon, centered) = (self.rho, self.momentum, self.epsilon, self.centered)
-    @inline(__always) func advance<V: Lanes>(_ type: V.Type, _ i: Int) {
-      let gi = V.load(g + i)
-      let a = V(broadcasting: rho) * V.load(average + i) + V(broadcasting: 1 - rho) * gi * gi
-      a.store(average + i)
-      var denominator = a
-      if centered {
-        let mean = V(broadcasting: rho) * V.load(meanGradient + i) + V(broadcasting: 1 - rho) * gi
-        mean.store(meanGradient + i)
-        denominator = denominator - mean * mean
-      }
-      let increment =
-        V(broadcasting: lr) * gi / (denominator + V(broadcasting: epsilon)).squareRootOfLanes()
-      if momentum > 0 {
-        let v = V(broadcasting: momentum) * V.load(velocity + i) + increment
-        v.store(velocity + i)
-        (V.load(p + i) - v).store(p + i)
-      } else {
-        (V.load(p + i) - increment).store(p + i)
-      }
-    }
-    forEachLane(
-      parameter.count, wide: { advance(SIMD8<Float>.self, $0) }, narrow: { advance(Float.self, $0) }
-    )
+    OptimizerUpdate.rmsprop(
+      parameter: parameter, gradient: gradient, average: slots[0],
+      velocity: momentum > 0 ? slots[1] : nil, meanGradient: centered ? slots[2] : nil,
+      learningRate: lr, rho: rho, momentum: momentum, epsilon: epsilon)
   }
 }
 

@@ -38,24 +38,9 @@ public final class SGD: Optimizer {
     parameter: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>,
     slots: [UnsafeMutableBufferPointer<Float>], learningRate lr: Float, step: Int
   ) {
-    let p = parameter.baseAddress!
-    let g = gradient.baseAddress!
-    let (momentum, nesterov) = (self.momentum, self.nesterov)
-    let m = momentum == 0 ? nil : slots[0].baseAddress!
-    @inline(__always) func advance<V: Lanes>(_ type: V.Type, _ i: Int) {
-      let scaled = V(broadcasting: lr) * V.load(g + i)
-      guard let m else {
-        (V.load(p + i) - scaled).store(p + i)
-        return
-      }
-      let velocity = V(broadcasting: momentum) * V.load(m + i) - scaled
-      velocity.store(m + i)
-      let change = nesterov ? V(broadcasting: momentum) * velocity - scaled : velocity
-      (V.load(p + i) + change).store(p + i)
-    }
-    forEachLane(
-      parameter.count, wide: { advance(SIMD8<Float>.self, $0) }, narrow: { advance(Float.self, $0) }
-    )
+    OptimizerUpdate.sgd(
+      parameter: parameter, gradient: gradient, velocity: momentum == 0 ? nil : slots[0],
+      learningRate: lr, momentum: momentum, nesterov: nesterov)
   }
 }
 

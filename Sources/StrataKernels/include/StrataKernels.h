@@ -9,19 +9,48 @@ extern "C" {
 
 /// Rows of the GEMM micro-tile (the height of a packed panel of A).
 #define STRATA_GEMM_MR 6
-/// Columns of the GEMM micro-tile (the width of a packed panel of B).
-#define STRATA_GEMM_NR 16
+/// The portable micro-kernel (any CPU): panels of B are 16 columns wide.
+#define STRATA_GEMM_KERNEL_PORTABLE 0
+/// The AVX2 + FMA micro-kernel: 6 × 16 tiles.
+#define STRATA_GEMM_KERNEL_AVX2 1
+/// The AVX-512 micro-kernel: 6 × 32 tiles.
+#define STRATA_GEMM_KERNEL_AVX512 2
 
-/// C[0..<rows, 0..<cols] (=|+=) A · Bpanel over `depth` steps.
+/// The fastest micro-kernel this CPU runs (one of `STRATA_GEMM_KERNEL_*`), detected once.
+/// The environment variable `STRATA_GEMM_KERNEL=portable|avx2` asks for a lesser one.
+int strata_gemm_best_kernel(void);
+
+/// Columns of the micro-tile of `kernel`: the width of a packed panel of B.
+int strata_gemm_panel_width(int kernel);
+
+/// C[0..<rows, 0..<cols] (=|+=) A · Bpanel over `depth` steps, with micro-kernel `kernel`.
 ///
 /// Element (r, p) of A is read at `a[r * aRowStride + p * aDepthStride]`: a packed panel has
 /// strides (1, STRATA_GEMM_MR), a row-major matrix read in place has (lda, 1). Rows of A at or
-/// beyond `rows` are never read. `packedB` holds `depth` groups of STRATA_GEMM_NR floats (one
-/// row of the B panel each, zero-padded), so `cols` <= NR only limits what is written to C.
-/// `accumulate` != 0 adds to C, otherwise C is overwritten.
-void strata_sgemm_micro(ptrdiff_t depth, const float *a, ptrdiff_t aRowStride,
+/// beyond `rows` are never read. `packedB` holds `depth` groups of
+/// `strata_gemm_panel_width(kernel)` floats (one row of the B panel each, zero-padded), so
+/// `cols` <= that width only limits what is written to C. `accumulate` != 0 adds to C,
+/// otherwise C is overwritten.
+void strata_sgemm_micro(int kernel, ptrdiff_t depth, const float *a, ptrdiff_t aRowStride,
                         ptrdiff_t aDepthStride, const float *packedB, float *c, ptrdiff_t ldc,
                         ptrdiff_t rows, ptrdiff_t cols, int accumulate);
+
+/// One SGD step over `n` parameters: without `velocity` (NULL) `p −= lr·g`; with it
+/// `vel = momentum·vel − lr·g` and `p += vel`, or `p += momentum·vel − lr·g` when `nesterov`.
+void strata_sgd_update(long n, float *p, const float *g, float *velocity, float lr,
+                       float momentum, int nesterov);
+
+/// One Adam step over `n` parameters: `m += (g − m)(1 − β₁)`, `v += (g² − v)(1 − β₂)`,
+/// `p −= alpha · m / (√v̂ + ε)` where `v̂` is `v`, or with `vmax` (AMSGrad, may be NULL) the
+/// running maximum of `v`, stored back into `vmax`. `alpha` carries the bias corrections.
+void strata_adam_update(long n, float *p, const float *g, float *m, float *v, float *vmax,
+                        float alpha, float beta1, float beta2, float epsilon);
+
+/// One RMSprop step over `n` parameters: `a = ρa + (1 − ρ)g²`; centred (`mean` not NULL):
+/// `ḡ = ρḡ + (1 − ρ)g`, `a − ḡ²` under the root; `Δ = lr · g / √(· + ε)`; with `velocity`
+/// (may be NULL) `vel = momentum · vel + Δ` is applied instead of `Δ`.
+void strata_rmsprop_update(long n, float *p, const float *g, float *average, float *velocity,
+                           float *mean, float lr, float rho, float momentum, float epsilon);
 
 /// A task of a parallel loop: runs part `part` of the work described by `context`.
 typedef void (*strata_task_fn)(void *context, long part);
@@ -33,9 +62,6 @@ void strata_parallel_run(long parts, int threads, strata_task_fn fn, void *conte
 
 /// Keeps freed tensor-sized buffers in the process instead of unmapping them (glibc only).
 void strata_tune_allocator(void);
-
-/// 1 when the AVX2+FMA micro-kernel is in use on this CPU, 0 for the portable one.
-int strata_kernels_use_avx2(void);
 
 #ifdef __cplusplus
 }

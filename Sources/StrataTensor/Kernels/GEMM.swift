@@ -4,16 +4,43 @@ import StrataKernels
 ///
 /// The Goto/BLIS scheme: the `k` dimension is cut into equal blocks of at most `depthBlock`, rows of `op(A)`
 /// into blocks of `rowBlock`; each block of `op(A)` and `op(B)` is packed into panels of
-/// `STRATA_GEMM_MR` rows / `STRATA_GEMM_NR` columns so that the C micro-kernel reads both
-/// contiguously. Transposed operands are handled by packing, never materialised. Large
+/// `STRATA_GEMM_MR` rows / the micro-kernel's panel width (16 for AVX2, 32 for AVX-512) so
+/// that the C micro-kernel reads both contiguously. Transposed operands are handled by packing, never materialised. Large
 /// products are split over threads by columns (or rows) of C; each element of C is always
 /// summed in the same order, so results do not depend on the thread count.
 enum GEMM {
   static let microRows = Int(STRATA_GEMM_MR)
-  static let microColumns = Int(STRATA_GEMM_NR)
   static let depthBlock = 256
   static let rowBlock = 72
   static let columnBlock = 2048
+
+  /// A micro-kernel and the width of the B panels it reads.
+  struct Kernel {
+    /// One of `STRATA_GEMM_KERNEL_*`.
+    let id: Int32
+    /// Columns of a micro-tile.
+    let columns: Int
+
+    init(id: Int32) {
+      self.id = id
+      self.columns = Int(strata_gemm_panel_width(id))
+    }
+
+    /// The fastest kernel on this CPU.
+    static let best = Kernel(id: strata_gemm_best_kernel())
+
+    /// Every kernel this CPU can run, from the portable one up to `best`.
+    static var available: [Kernel] { (0...best.id).map(Kernel.init(id:)) }
+
+    /// The kernel for a product with `n` columns: a narrow C (the 10 classes of a last
+    /// Dense layer) wastes most of a 32-wide AVX-512 tile, so it takes the 16-wide AVX2 one.
+    /// Both give the same bits.
+    static func forColumns(_ n: Int) -> Kernel {
+      n <= 16 && best.id == STRATA_GEMM_KERNEL_AVX512 ? avx2 : best
+    }
+
+    private static let avx2 = Kernel(id: STRATA_GEMM_KERNEL_AVX2)
+  }
 
   /// A strided view of a matrix operand: element (i, j) of `op(X)`.
   struct Operand {
@@ -22,12 +49,15 @@ enum GEMM {
     let transposed: Bool
   }
 
-  /// `c[i * ldc + j] (+)= Σₚ op(A)[i, p] · op(B)[p, j]` for i < m, j < n, p < k.
+  /// `c[i * ldc + j] (+)= Σₚ op(A)[i, p] · op(B)[p, j]` for i < m, j < n, p < k, with the
+  /// given micro-kernel or the fastest one for the shape.
   static func multiply(
     m: Int, n: Int, k: Int, a: Operand, b: Operand,
-    c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+    c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, kernel chosen: Kernel? = nil
   ) {
     if m == 0 || n == 0 { return }
+    let kernel = chosen ?? Kernel.forColumns(n)
+    let microColumns = kernel.columns
     _ = AllocatorTuning.applied
     if k == 0 {
       if !accumulate { for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) } }
@@ -36,7 +66,8 @@ enum GEMM {
     let flops = 2 * m * n * k
     let threads = flops < 1_000_000 ? 1 : ComputeThreads.count
     if threads <= 1 {
-      serial(m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc, accumulate: accumulate)
+      serial(
+        m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc, accumulate: accumulate, kernel: kernel)
       return
     }
     let cAddress = Int(bitPattern: c)
@@ -51,7 +82,8 @@ enum GEMM {
         let bPart = offset(b, row: 0, column: first)
         let cPart = UnsafeMutablePointer<Float>(bitPattern: cAddress)! + first
         serial(
-          m: m, n: last - first, k: k, a: a, b: bPart, c: cPart, ldc: ldc, accumulate: accumulate)
+          m: m, n: last - first, k: k, a: a, b: bPart, c: cPart, ldc: ldc, accumulate: accumulate,
+          kernel: kernel)
       }
     } else {
       let panels = (m + microRows - 1) / microRows
@@ -63,7 +95,8 @@ enum GEMM {
         let aPart = offset(a, row: first, column: 0)
         let cPart = UnsafeMutablePointer<Float>(bitPattern: cAddress)! + first * ldc
         serial(
-          m: last - first, n: n, k: k, a: aPart, b: b, c: cPart, ldc: ldc, accumulate: accumulate)
+          m: last - first, n: n, k: k, a: aPart, b: b, c: cPart, ldc: ldc, accumulate: accumulate,
+          kernel: kernel)
       }
     }
   }
@@ -79,8 +112,9 @@ enum GEMM {
 
   private static func serial(
     m: Int, n: Int, k: Int, a: Operand, b: Operand,
-    c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+    c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, kernel: Kernel
   ) {
+    let microColumns = kernel.columns
     let nBlockMax = Swift.min(n, columnBlock)
     let mBlockMax = Swift.min(m, rowBlock)
     // Equal depth blocks of at most `depthBlock` (784 = 4 × 196, not 3 × 256 + 16).
@@ -100,7 +134,9 @@ enum GEMM {
       var p0 = 0
       while p0 < k {
         let kc = Swift.min(kBlockMax, k - p0)
-        packB(b, rowStart: p0, rows: kc, columnStart: j0, columns: nc, into: packedB)
+        packB(
+          b, rowStart: p0, rows: kc, columnStart: j0, columns: nc, panelWidth: microColumns,
+          into: packedB)
         let addToC = accumulate || p0 > 0
         var i0 = 0
         while i0 < m {
@@ -127,7 +163,8 @@ enum GEMM {
               let aPanel =
                 aDepthStride == 1 ? aBase + ir * aRowStride : aBase + ir * kc
               strata_sgemm_micro(
-                kc, aPanel, aRowStride, aDepthStride, bPanel, c + (i0 + ir) * ldc + j0 + jr, ldc,
+                kernel.id, kc, aPanel, aRowStride, aDepthStride, bPanel,
+                c + (i0 + ir) * ldc + j0 + jr, ldc,
                 rows, cols, addToC ? 1 : 0)
               ir += microRows
             }
@@ -192,12 +229,11 @@ enum GEMM {
   }
 
   /// Packs rows `rowStart..<+rows` (the k range), columns `columnStart..<+columns` of `op(B)`
-  /// into panels of `microColumns` columns, each stored row by row (zero-padded at the right).
+  /// into panels of `nr` columns, each stored row by row (zero-padded at the right).
   private static func packB(
-    _ b: Operand, rowStart: Int, rows: Int, columnStart: Int, columns: Int,
+    _ b: Operand, rowStart: Int, rows: Int, columnStart: Int, columns: Int, panelWidth nr: Int,
     into packed: UnsafeMutablePointer<Float>
   ) {
-    let nr = microColumns
     let ldb = b.leadingDimension
     var panel = 0
     while panel < columns {

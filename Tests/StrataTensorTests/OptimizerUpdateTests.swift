@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+
+@testable import StrataTensor
+
+/// Deterministic pseudo-random values in `range` (a small LCG, for test data only).
+private func values(_ count: Int, seed: UInt64, in range: ClosedRange<Float>) -> [Float] {
+  var state = seed
+  return (0..<count).map { _ in
+    state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+    let unit = Float(state >> 40) / Float(1 << 24)
+    return range.lowerBound + unit * (range.upperBound - range.lowerBound)
+  }
+}
+
+@Test func adamPassMatchesTheScalarFormulaBitForBit() {
+  // 200,003 parameters: vector bodies, a scalar tail and a split over threads. The kernels do
+  // not contract into FMA, so the result equals the plain Swift formula exactly.
+  let count = 200_003
+  var p = values(count, seed: 1, in: -1...1)
+  let g = values(count, seed: 2, in: -1...1)
+  var m = values(count, seed: 3, in: -0.1...0.1)
+  var v = values(count, seed: 4, in: 0...0.01)
+  var expected = p
+  let (alpha, beta1, beta2, epsilon): (Float, Float, Float, Float) = (0.003, 0.9, 0.999, 1e-7)
+  for i in 0..<count {
+    let mi = m[i] + (g[i] - m[i]) * (1 - beta1)
+    let vi = v[i] + (g[i] * g[i] - v[i]) * (1 - beta2)
+    expected[i] = p[i] - alpha * mi / (vi.squareRoot() + epsilon)
+  }
+  p.withUnsafeMutableBufferPointer { pp in
+    g.withUnsafeBufferPointer { gg in
+      m.withUnsafeMutableBufferPointer { mm in
+        v.withUnsafeMutableBufferPointer { vv in
+          OptimizerUpdate.adam(
+            parameter: pp, gradient: gg, firstMoment: mm, secondMoment: vv, maximum: nil,
+            alpha: alpha, beta1: beta1, beta2: beta2, epsilon: epsilon)
+        }
+      }
+    }
+  }
+  #expect(p == expected)
+}
+
+@Test func amsgradUsesTheRunningMaximum() {
+  // Adam(lr=0.001, beta_2=0.5, amsgrad=True), w = 1, gradients 3 then 0. By Keras's formula
+  // (NumPy, float64): w = 0.99841985777; plain Adam would use v = 2.25 instead of 4.5.
+  var p: [Float] = [1]
+  var (m, v, top): ([Float], [Float], [Float]) = ([0], [0], [0])
+  for (step, gradient) in [(1, Float(3)), (2, 0)] {
+    let alpha =
+      0.001 * (1 - Foundation.pow(Float(0.5), Float(step))).squareRoot()
+      / (1 - Foundation.pow(Float(0.9), Float(step)))
+    p.withUnsafeMutableBufferPointer { pp in
+      [gradient].withUnsafeBufferPointer { gg in
+        m.withUnsafeMutableBufferPointer { mm in
+          v.withUnsafeMutableBufferPointer { vv in
+            top.withUnsafeMutableBufferPointer { tt in
+              OptimizerUpdate.adam(
+                parameter: pp, gradient: gg, firstMoment: mm, secondMoment: vv, maximum: tt,
+                alpha: alpha, beta1: 0.9, beta2: 0.5, epsilon: 1e-7)
+            }
+          }
+        }
+      }
+    }
+  }
+  #expect(abs(p[0] - 0.998_419_86) < 1e-6)
+  #expect(top == [4.5])
+}
+
+@Test func centredRMSpropWithMomentum() {
+  // RMSprop(lr=0.1, rho=0.9, momentum=0.5, centered=True), w = 0, gradient 1 twice.
+  // Keras's formula in NumPy (float64): w = -0.75490601.
+  var p: [Float] = [0]
+  var (average, velocity, mean): ([Float], [Float], [Float]) = ([0], [0], [0])
+  for _ in 0..<2 {
+    p.withUnsafeMutableBufferPointer { pp in
+      [Float(1)].withUnsafeBufferPointer { gg in
+        average.withUnsafeMutableBufferPointer { aa in
+          velocity.withUnsafeMutableBufferPointer { vv in
+            mean.withUnsafeMutableBufferPointer { mm in
+              OptimizerUpdate.rmsprop(
+                parameter: pp, gradient: gg, average: aa, velocity: vv, meanGradient: mm,
+                learningRate: 0.1, rho: 0.9, momentum: 0.5, epsilon: 1e-7)
+            }
+          }
+        }
+      }
+    }
+  }
+  #expect(abs(p[0] - -0.754_906_01) < 1e-6)
+}
