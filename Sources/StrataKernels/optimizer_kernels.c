@@ -6,6 +6,7 @@
 // Contraction into FMA is off, so every version rounds each operation alike and all three
 // give the same bits as the scalar formula.
 #include "StrataKernels.h"
+#include "multiversion.h"
 
 #include <math.h>
 
@@ -14,7 +15,7 @@
 #pragma clang fp contract(off)
 #endif
 
-#define ALWAYS_INLINE static inline __attribute__((always_inline))
+#define ALWAYS_INLINE STRATA_ALWAYS_INLINE
 
 // sqrtf may set errno, which keeps compilers from vectorising it; the element-wise builtin is
 // the bare IEEE square root (the same correctly rounded value).
@@ -94,85 +95,28 @@ ALWAYS_INLINE void sgd_body(long n, float *restrict p, const float *restrict g,
   }
 }
 
-#define SGD_ARGS                                                                               \
-  long n, float *restrict p, const float *restrict g, float *restrict velocity, float lr,       \
-      float momentum, int nesterov
-#define ADAM_ARGS                                                                              \
-  long n, float *restrict p, const float *restrict g, float *restrict m, float *restrict v,     \
-      float *restrict vmax, float alpha, float beta1, float beta2, float epsilon
-#define RMSPROP_ARGS                                                                           \
-  long n, float *restrict p, const float *restrict g, float *restrict average,                  \
-      float *restrict velocity, float *restrict mean, float lr, float rho, float momentum,      \
-      float epsilon
+#define SGD_PARAMETERS                                                                         \
+  (long n, float *restrict p, const float *restrict g, float *restrict velocity, float lr,      \
+   float momentum, int nesterov)
+#define ADAM_PARAMETERS                                                                        \
+  (long n, float *restrict p, const float *restrict g, float *restrict m, float *restrict v,    \
+   float *restrict vmax, float alpha, float beta1, float beta2, float epsilon)
+#define RMSPROP_PARAMETERS                                                                     \
+  (long n, float *restrict p, const float *restrict g, float *restrict average,                 \
+   float *restrict velocity, float *restrict mean, float lr, float rho, float momentum,         \
+   float epsilon)
 
-static void sgd_baseline(SGD_ARGS) { sgd_body(n, p, g, velocity, lr, momentum, nesterov); }
-static void adam_baseline(ADAM_ARGS) { adam_body(n, p, g, m, v, vmax, alpha, beta1, beta2, epsilon); }
-static void rmsprop_baseline(RMSPROP_ARGS) {
-  rmsprop_body(n, p, g, average, velocity, mean, lr, rho, momentum, epsilon);
-}
+STRATA_MULTIVERSION(sgd, SGD_PARAMETERS, (n, p, g, velocity, lr, momentum, nesterov))
+STRATA_MULTIVERSION(adam, ADAM_PARAMETERS, (n, p, g, m, v, vmax, alpha, beta1, beta2, epsilon))
+STRATA_MULTIVERSION(rmsprop, RMSPROP_PARAMETERS,
+                    (n, p, g, average, velocity, mean, lr, rho, momentum, epsilon))
 
-#if defined(__x86_64__) || defined(__i386__)
-__attribute__((target("avx2,fma"))) static void sgd_avx2(SGD_ARGS) {
-  sgd_body(n, p, g, velocity, lr, momentum, nesterov);
-}
-__attribute__((target("avx512f"))) static void sgd_avx512(SGD_ARGS) {
-  sgd_body(n, p, g, velocity, lr, momentum, nesterov);
-}
-__attribute__((target("avx2,fma"))) static void adam_avx2(ADAM_ARGS) {
-  adam_body(n, p, g, m, v, vmax, alpha, beta1, beta2, epsilon);
-}
-__attribute__((target("avx512f"))) static void adam_avx512(ADAM_ARGS) {
-  adam_body(n, p, g, m, v, vmax, alpha, beta1, beta2, epsilon);
-}
-__attribute__((target("avx2,fma"))) static void rmsprop_avx2(RMSPROP_ARGS) {
-  rmsprop_body(n, p, g, average, velocity, mean, lr, rho, momentum, epsilon);
-}
-__attribute__((target("avx512f"))) static void rmsprop_avx512(RMSPROP_ARGS) {
-  rmsprop_body(n, p, g, average, velocity, mean, lr, rho, momentum, epsilon);
-}
-#endif
+void strata_sgd_update SGD_PARAMETERS { sgd_dispatch(n, p, g, velocity, lr, momentum, nesterov); }
 
-void strata_sgd_update(SGD_ARGS) {
-#if defined(__x86_64__) || defined(__i386__)
-  int kernel = strata_gemm_best_kernel();
-  if (kernel == STRATA_GEMM_KERNEL_AVX512) {
-    sgd_avx512(n, p, g, velocity, lr, momentum, nesterov);
-    return;
-  }
-  if (kernel == STRATA_GEMM_KERNEL_AVX2) {
-    sgd_avx2(n, p, g, velocity, lr, momentum, nesterov);
-    return;
-  }
-#endif
-  sgd_baseline(n, p, g, velocity, lr, momentum, nesterov);
+void strata_adam_update ADAM_PARAMETERS {
+  adam_dispatch(n, p, g, m, v, vmax, alpha, beta1, beta2, epsilon);
 }
 
-void strata_adam_update(ADAM_ARGS) {
-#if defined(__x86_64__) || defined(__i386__)
-  int kernel = strata_gemm_best_kernel();
-  if (kernel == STRATA_GEMM_KERNEL_AVX512) {
-    adam_avx512(n, p, g, m, v, vmax, alpha, beta1, beta2, epsilon);
-    return;
-  }
-  if (kernel == STRATA_GEMM_KERNEL_AVX2) {
-    adam_avx2(n, p, g, m, v, vmax, alpha, beta1, beta2, epsilon);
-    return;
-  }
-#endif
-  adam_baseline(n, p, g, m, v, vmax, alpha, beta1, beta2, epsilon);
-}
-
-void strata_rmsprop_update(RMSPROP_ARGS) {
-#if defined(__x86_64__) || defined(__i386__)
-  int kernel = strata_gemm_best_kernel();
-  if (kernel == STRATA_GEMM_KERNEL_AVX512) {
-    rmsprop_avx512(n, p, g, average, velocity, mean, lr, rho, momentum, epsilon);
-    return;
-  }
-  if (kernel == STRATA_GEMM_KERNEL_AVX2) {
-    rmsprop_avx2(n, p, g, average, velocity, mean, lr, rho, momentum, epsilon);
-    return;
-  }
-#endif
-  rmsprop_baseline(n, p, g, average, velocity, mean, lr, rho, momentum, epsilon);
+void strata_rmsprop_update RMSPROP_PARAMETERS {
+  rmsprop_dispatch(n, p, g, average, velocity, mean, lr, rho, momentum, epsilon);
 }

@@ -30,3 +30,46 @@ import Testing
       * randomTensor([2, 3, 2], seed: 96)
   }
 }
+
+@Test func batchNormalizationOnALargeBatchMatchesADoubleReferenceOnAnyThreadCount() {
+  // 300 × 250 = 75,000 values: the kernels split the features over threads (in 16-feature
+  // groups, 250 leaving a partial group and partial 64-feature blocks). Statistics are
+  // checked against a float64 reference; gradients must not depend on the thread count, and
+  // the input gradient sums to zero per feature.
+  let (rows, features) = (300, 250)
+  let x = randomTensor([rows, features], seed: 201) * 3 + 1
+  let gamma = randomTensor([features], seed: 202)
+  let beta = randomTensor([features], seed: 203)
+  let upstream = randomTensor([rows, features], seed: 204)
+  var referenceMean = [Double](repeating: 0, count: features)
+  var referenceVariance = [Double](repeating: 0, count: features)
+  for j in 0..<features {
+    let column = (0..<rows).map { Double(x.scalars[$0 * features + j]) }
+    referenceMean[j] = column.reduce(0, +) / Double(rows)
+    referenceVariance[j] =
+      column.map { ($0 - referenceMean[j]) * ($0 - referenceMean[j]) }.reduce(0, +) / Double(rows)
+  }
+  func run(threads: Int) -> (Tensor.BatchNormalizationResult, [Tensor]) {
+    let saved = ComputeThreads.count
+    defer { ComputeThreads.count = saved }
+    ComputeThreads.count = threads
+    var result: Tensor.BatchNormalizationResult?
+    let (_, gradients) = valueWithGradient(at: [x, gamma, beta]) { p in
+      let normalized = p[0].batchNormalized(gamma: p[1], beta: p[2], epsilon: 1e-3)
+      result = normalized
+      return (normalized.output * upstream).sum()
+    }
+    return (result!, gradients)
+  }
+  let (one, gradientsOne) = run(threads: 1)
+  let (two, gradientsTwo) = run(threads: 2)
+  expectClose(one.mean.scalars, referenceMean.map(Float.init), tolerance: 1e-6)
+  expectClose(one.variance.scalars, referenceVariance.map(Float.init), tolerance: 1e-5)
+  #expect(one.output.scalars == two.output.scalars)
+  for (a, b) in zip(gradientsOne, gradientsTwo) { #expect(a.scalars == b.scalars) }
+  let dx = gradientsOne[0]
+  for j in stride(from: 0, to: features, by: 37) {
+    let total = (0..<rows).reduce(Float(0)) { $0 + dx.scalars[$1 * features + j] }
+    #expect(abs(total) < 1e-4)
+  }
+}

@@ -35,6 +35,17 @@ void strata_sgemm_micro(int kernel, ptrdiff_t depth, const float *a, ptrdiff_t a
                         ptrdiff_t aDepthStride, const float *packedB, float *c, ptrdiff_t ldc,
                         ptrdiff_t rows, ptrdiff_t cols, int accumulate);
 
+/// Packs a `rows` (depth) × `columns` block of op(B) starting at `b` into panels of `nr`
+/// columns stored row by row, zero-padded: element (p, j) is `b[p * ldb + j]`, or
+/// `b[j * ldb + p]` when `transposed` != 0.
+void strata_gemm_pack_b(const float *b, long ldb, int transposed, long rows, long columns,
+                        long nr, float *out);
+
+/// Packs a `rows` × `columns` (depth) block of a transposed op(A) starting at `a` (element
+/// (i, p) is `a[p * lda + i]`) into panels of STRATA_GEMM_MR rows stored column by column.
+void strata_gemm_pack_a_transposed(const float *a, long lda, long rows, long columns,
+                                   float *out);
+
 /// One SGD step over `n` parameters: without `velocity` (NULL) `p −= lr·g`; with it
 /// `vel = momentum·vel − lr·g` and `p += vel`, or `p += momentum·vel − lr·g` when `nesterov`.
 void strata_sgd_update(long n, float *p, const float *g, float *velocity, float lr,
@@ -51,6 +62,24 @@ void strata_adam_update(long n, float *p, const float *g, float *m, float *v, fl
 /// (may be NULL) `vel = momentum · vel + Δ` is applied instead of `Δ`.
 void strata_rmsprop_update(long n, float *p, const float *g, float *average, float *velocity,
                            float *mean, float lr, float rho, float momentum, float epsilon);
+
+/// Per-feature batch mean and biased variance of features `first..<last` of a row-major
+/// [rows, features] matrix, accumulated in double (two passes: the mean, then Σ(x − mean)²).
+void strata_batch_norm_statistics(long rows, long features, long first, long last,
+                                  const float *x, float *mean, float *variance);
+
+/// `y = x · scale + shift` per feature, for features `first..<last` of every row.
+void strata_batch_norm_affine(long rows, long features, long first, long last, const float *x,
+                              const float *scale, const float *shift, float *y);
+
+/// The batch-normalization pullback for features `first..<last`: `sum_dy = Σᵣ dy`,
+/// `sum_dy_xhat = Σᵣ dy · x̂` with `x̂ = (x − mean) · inv_std`, and, when `dx` is not NULL,
+/// `dx = scale/N · (N·dy − Σdy − x̂·Σdy·x̂)` centred to sum exactly to zero per feature.
+/// `scale` is γ · inv_std.
+void strata_batch_norm_backward(long rows, long features, long first, long last,
+                                const float *dy, const float *x, const float *mean,
+                                const float *inv_std, const float *scale, float *dx,
+                                float *sum_dy, float *sum_dy_xhat);
 
 /// A task of a parallel loop: runs part `part` of the work described by `context`.
 typedef void (*strata_task_fn)(void *context, long part);

@@ -182,50 +182,14 @@ enum GEMM {
     (value + multiple - 1) / multiple * multiple
   }
 
-  /// Packs rows `rowStart..<rowStart+rows`, columns `columnStart..<+columns` of `op(A)` into
-  /// panels of `microRows` rows, each stored column by column (zero-padded at the bottom).
+  /// Packs rows `rowStart..<rowStart+rows`, columns `columnStart..<+columns` of a transposed
+  /// `op(A)` into panels of `microRows` rows, each stored column by column (zero-padded).
   private static func packA(
     _ a: Operand, rowStart: Int, rows: Int, columnStart: Int, columns: Int,
     into packed: UnsafeMutablePointer<Float>
   ) {
-    let mr = microRows
-    let lda = a.leadingDimension
-    var panel = 0
-    while panel < rows {
-      let height = Swift.min(mr, rows - panel)
-      let out = packed + panel * columns
-      if a.transposed {
-        // op(A)[i, p] = A[p, i]: a panel column is contiguous in A.
-        for p in 0..<columns {
-          let src = a.base + (columnStart + p) * lda + rowStart + panel
-          let dst = out + p * mr
-          for r in 0..<height { dst[r] = src[r] }
-          for r in height..<mr { dst[r] = 0 }
-        }
-      } else if height == mr {
-        // Six source rows read side by side, the panel written contiguously.
-        let row0 = a.base + (rowStart + panel) * lda + columnStart
-        let (row1, row2, row3) = (row0 + lda, row0 + 2 * lda, row0 + 3 * lda)
-        let (row4, row5) = (row0 + 4 * lda, row0 + 5 * lda)
-        var dst = out
-        for p in 0..<columns {
-          dst[0] = row0[p]
-          dst[1] = row1[p]
-          dst[2] = row2[p]
-          dst[3] = row3[p]
-          dst[4] = row4[p]
-          dst[5] = row5[p]
-          dst += mr
-        }
-      } else {
-        for p in 0..<columns {
-          let dst = out + p * mr
-          for r in 0..<height { dst[r] = a.base[(rowStart + panel + r) * lda + columnStart + p] }
-          for r in height..<mr { dst[r] = 0 }
-        }
-      }
-      panel += mr
-    }
+    let origin = offset(a, row: rowStart, column: columnStart)
+    strata_gemm_pack_a_transposed(origin.base, a.leadingDimension, rows, columns, packed)
   }
 
   /// Packs rows `rowStart..<+rows` (the k range), columns `columnStart..<+columns` of `op(B)`
@@ -234,34 +198,8 @@ enum GEMM {
     _ b: Operand, rowStart: Int, rows: Int, columnStart: Int, columns: Int, panelWidth nr: Int,
     into packed: UnsafeMutablePointer<Float>
   ) {
-    let ldb = b.leadingDimension
-    var panel = 0
-    while panel < columns {
-      let width = Swift.min(nr, columns - panel)
-      let out = packed + panel * rows
-      if b.transposed {
-        // op(B)[p, j] = B[j, p]: each panel column is contiguous in B.
-        for j in 0..<nr {
-          if j < width {
-            let src = b.base + (columnStart + panel + j) * ldb + rowStart
-            for p in 0..<rows { out[p * nr + j] = src[p] }
-          } else {
-            for p in 0..<rows { out[p * nr + j] = 0 }
-          }
-        }
-      } else {
-        for p in 0..<rows {
-          let src = b.base + (rowStart + p) * ldb + columnStart + panel
-          let dst = out + p * nr
-          if width == nr {
-            dst.update(from: src, count: nr)
-          } else {
-            for j in 0..<width { dst[j] = src[j] }
-            for j in width..<nr { dst[j] = 0 }
-          }
-        }
-      }
-      panel += nr
-    }
+    let origin = offset(b, row: rowStart, column: columnStart)
+    strata_gemm_pack_b(
+      origin.base, b.leadingDimension, b.transposed ? 1 : 0, rows, columns, nr, packed)
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import StrataKernels
 
 // Batch normalization over every axis but the last, fused into one op with its gradient.
 
@@ -33,37 +34,34 @@ extension Tensor {
         beta.shape == [features], "batchNormalized: beta \(beta.shape) for \(features) features")
     }
     precondition(rows > 0, "batchNormalized: empty batch of shape \(shape)")
-    // Statistics in Double for accuracy, one pass per statistic.
-    var sums = [Double](repeating: 0, count: features)
-    var squares = [Double](repeating: 0, count: features)
+    // Statistics in Double for accuracy (a C kernel, vectorised across features).
     var mean = [Float](repeating: 0, count: features)
     var variance = [Float](repeating: 0, count: features)
     scalars.withUnsafeBufferPointer { x in
-      for r in 0..<rows {
-        let row = x.baseAddress! + r * features
-        for j in 0..<features { sums[j] += Double(row[j]) }
-      }
-      for j in 0..<features { mean[j] = Float(sums[j] / Double(rows)) }
-      for r in 0..<rows {
-        let row = x.baseAddress! + r * features
-        for j in 0..<features {
-          let d = Double(row[j] - mean[j])
-          squares[j] += d * d
+      mean.withUnsafeMutableBufferPointer { mu in
+        variance.withUnsafeMutableBufferPointer { sigma in
+          let (px, pm, pv) = (x.baseAddress!, mu.baseAddress!, sigma.baseAddress!)
+          Tensor.forFeatureRanges(rows: rows, features: features) { range in
+            strata_batch_norm_statistics(
+              rows, features, range.lowerBound, range.upperBound, px, pm, pv)
+          }
         }
       }
     }
-    for j in 0..<features { variance[j] = Float(squares[j] / Double(rows)) }
     let invStd = (0..<features).map { 1 / Foundation.sqrt(variance[$0] + epsilon) }
     let g = gamma?.scalars ?? [Float](repeating: 1, count: features)
     let b = beta?.scalars ?? [Float](repeating: 0, count: features)
     let scale = (0..<features).map { invStd[$0] * g[$0] }
     let shift = (0..<features).map { b[$0] - mean[$0] * scale[$0] }
-    var out = scalars
-    out.withUnsafeMutableBufferPointer { y in
-      for r in 0..<rows {
-        let row = y.baseAddress! + r * features
-        for j in 0..<features { row[j] = row[j] * scale[j] + shift[j] }
+    let out = [Float](unsafeUninitializedCapacity: scalarCount) { y, initialized in
+      scalars.withUnsafeBufferPointer { x in
+        let (px, py) = (x.baseAddress!, y.baseAddress!)
+        Tensor.forFeatureRanges(rows: rows, features: features) { range in
+          strata_batch_norm_affine(
+            rows, features, range.lowerBound, range.upperBound, px, scale, shift, py)
+        }
       }
+      initialized = scalarCount
     }
     let value = Tensor(shape: shape, storage: out)
     let statistics = (
@@ -74,56 +72,60 @@ extension Tensor {
     let inputCount = inputs.count
     let x = detached
     let output = Tensor.record(value, inputs: inputs) { grad, needs in
-      var sumDy = [Double](repeating: 0, count: features)
-      var sumDyXhat = [Double](repeating: 0, count: features)
-      for r in 0..<rows {
-        for j in 0..<features {
-          let dy = Double(grad.scalars[r * features + j])
-          let xhat = Double((x.scalars[r * features + j] - mean[j]) * invStd[j])
-          sumDy[j] += dy
-          sumDyXhat[j] += dy * xhat
-        }
-      }
-      var result: [Tensor?] = []
-      if needs[0] {
-        // The loss cannot change when a feature is shifted by a constant, so the exact input
-        // gradient sums to zero over the batch. The closed form only does so up to the
-        // rounding of the batch mean, and that residue has the same sign on every step: an
-        // optimizer that normalises steps (Adam) would turn it into a steady drift of the
-        // bias before the layer. Computing in Double and removing the per-feature mean of the
-        // gradient keeps it exactly centred.
-        var exact = [Double](repeating: 0, count: rows * features)
-        var columnSums = [Double](repeating: 0, count: features)
-        let n = Double(rows)
-        for r in 0..<rows {
-          for j in 0..<features {
-            let dy = Double(grad.scalars[r * features + j])
-            let xhat = (Double(x.scalars[r * features + j]) - Double(mean[j])) * Double(invStd[j])
-            let value = Double(scale[j]) / n * (n * dy - sumDy[j] - xhat * sumDyXhat[j])
-            exact[r * features + j] = value
-            columnSums[j] += value
+      // The loss cannot change when a feature is shifted by a constant, so the exact input
+      // gradient sums to zero over the batch. The closed form only does so up to the
+      // rounding of the batch mean, and that residue has the same sign on every step: an
+      // optimizer that normalises steps (Adam) would turn it into a steady drift of the bias
+      // before the layer. The kernel computes in Double and removes the per-feature mean of
+      // the gradient, so it stays exactly centred.
+      var sumDy = [Float](repeating: 0, count: features)
+      var sumDyXhat = [Float](repeating: 0, count: features)
+      var dx: [Float]? = needs[0] ? [Float](repeating: 0, count: rows * features) : nil
+      grad.scalars.withUnsafeBufferPointer { dy in
+        x.scalars.withUnsafeBufferPointer { px in
+          sumDy.withUnsafeMutableBufferPointer { sd in
+            sumDyXhat.withUnsafeMutableBufferPointer { sdx in
+              let (pdy, pxx, psd, psdx) = (
+                dy.baseAddress!, px.baseAddress!, sd.baseAddress!, sdx.baseAddress!
+              )
+              func run(_ pdx: UnsafeMutablePointer<Float>?) {
+                Tensor.forFeatureRanges(rows: rows, features: features) { range in
+                  strata_batch_norm_backward(
+                    rows, features, range.lowerBound, range.upperBound, pdy, pxx, mean, invStd,
+                    scale, pdx, psd, psdx)
+                }
+              }
+              if dx != nil {
+                dx!.withUnsafeMutableBufferPointer { run($0.baseAddress!) }
+              } else {
+                run(nil)
+              }
+            }
           }
         }
-        var dx = [Float](repeating: 0, count: rows * features)
-        for r in 0..<rows {
-          for j in 0..<features {
-            dx[r * features + j] = Float(exact[r * features + j] - columnSums[j] / n)
-          }
-        }
-        result.append(Tensor(shape: x.shape, storage: dx))
-      } else {
-        result.append(nil)
       }
+      var result: [Tensor?] = [dx.map { Tensor(shape: x.shape, storage: $0) }]
       if hasGamma {
-        result.append(
-          needs[1] ? Tensor(shape: [features], storage: sumDyXhat.map { Float($0) }) : nil)
+        result.append(needs[1] ? Tensor(shape: [features], storage: sumDyXhat) : nil)
       }
       if inputCount > result.count {
-        result.append(
-          needs[result.count] ? Tensor(shape: [features], storage: sumDy.map { Float($0) }) : nil)
+        result.append(needs[result.count] ? Tensor(shape: [features], storage: sumDy) : nil)
       }
       return result
     }
     return BatchNormalizationResult(output: output, mean: statistics.0, variance: statistics.1)
+  }
+
+  /// Runs `body` over the features `0..<features`, split into ranges of whole 16-feature groups
+  /// over the compute threads when the batch is large enough.
+  static func forFeatureRanges(rows: Int, features: Int, _ body: (Range<Int>) -> Void) {
+    let groups = (features + 15) / 16
+    let parts = rows * features < elementwiseParallelThreshold ? 1 : groups
+    parallelRanges(count: parts, minimumChunk: 1) { range in
+      let scale = parts == 1 ? features : 16
+      body(
+        Swift.min(
+          features, range.lowerBound * scale)..<Swift.min(features, range.upperBound * scale))
+    }
   }
 }
