@@ -83,6 +83,9 @@ extension Sequential {
     // A non-finite loss (a diverging model) never reaches the weights: they stay those of the
     // last finite step, and the NaN shows in the logs for TerminateOnNaN or the user.
     guard value.scalar.isFinite else { return (value.scalar, output) }
+    // The traced copies share storage with the weights; dropped here, the optimizer updates
+    // the weights in place instead of copying every one of them on write.
+    context.substitutes.removeAll()
     configuration.optimizer.apply(gradients, to: weights)
     context.commitUpdates()
     dropoutGenerator = context.generator

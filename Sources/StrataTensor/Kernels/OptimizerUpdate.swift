@@ -86,7 +86,7 @@ public enum OptimizerUpdate {
   /// the pass is large enough to pay for them.
   private static func forChunks(_ count: Int, _ body: (Int, Int) -> Void) {
     guard count > 0 else { return }
-    parallelRanges(count: count, minimumChunk: 1 << 16) { range in
+    parallelRanges(count: count, minimumChunk: 1 << 14) { range in
       body(range.lowerBound, range.count)
     }
   }
