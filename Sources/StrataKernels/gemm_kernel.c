@@ -26,12 +26,12 @@ static void store_tile(const float *tile, float *c, ptrdiff_t ldc, ptrdiff_t row
 }
 
 static void micro_portable(ptrdiff_t depth, const float *a, ptrdiff_t rs, ptrdiff_t cs,
-                           const float *b, float *c, ptrdiff_t ldc, ptrdiff_t rows,
+                           const float *b, ptrdiff_t bs, float *c, ptrdiff_t ldc, ptrdiff_t rows,
                            ptrdiff_t cols, int accumulate) {
   float tile[MR * NR];
   memset(tile, 0, sizeof(tile));
   for (ptrdiff_t p = 0; p < depth; p++) {
-    const float *bp = b + p * NR;
+    const float *bp = b + p * bs;
     for (ptrdiff_t r = 0; r < rows; r++) {
       float ar = a[r * rs + p * cs];
       for (int j = 0; j < NR; j++) tile[r * NR + j] += ar * bp[j];
@@ -47,7 +47,8 @@ static void micro_portable(ptrdiff_t depth, const float *a, ptrdiff_t rs, ptrdif
 
 // Full-height tile: six rows of A, sixteen columns of B, twelve accumulators.
 STRATA_AVX2 static void micro_avx2_6(ptrdiff_t depth, const float *a, ptrdiff_t rs,
-                                     ptrdiff_t cs, const float *b, __m256 acc[MR][2]) {
+                                     ptrdiff_t cs, const float *b, ptrdiff_t bs,
+                                     __m256 acc[MR][2]) {
   __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
   __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
   __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
@@ -79,7 +80,7 @@ STRATA_AVX2 static void micro_avx2_6(ptrdiff_t depth, const float *a, ptrdiff_t 
     ar = _mm256_broadcast_ss(a5 + off);
     c50 = _mm256_fmadd_ps(ar, b0, c50);
     c51 = _mm256_fmadd_ps(ar, b1, c51);
-    b += NR;
+    b += bs;
   }
   acc[0][0] = c00; acc[0][1] = c01;
   acc[1][0] = c10; acc[1][1] = c11;
@@ -91,7 +92,8 @@ STRATA_AVX2 static void micro_avx2_6(ptrdiff_t depth, const float *a, ptrdiff_t 
 
 // Partial height: one row at a time, the same summation order per element as the full tile.
 STRATA_AVX2 static void micro_avx2_rows(ptrdiff_t depth, const float *a, ptrdiff_t rs,
-                                        ptrdiff_t cs, const float *b, ptrdiff_t rows,
+                                        ptrdiff_t cs, const float *b, ptrdiff_t bs,
+                                        ptrdiff_t rows,
                                         __m256 acc[MR][2]) {
   for (ptrdiff_t r = 0; r < MR; r++) {
     acc[r][0] = _mm256_setzero_ps();
@@ -105,7 +107,7 @@ STRATA_AVX2 static void micro_avx2_rows(ptrdiff_t depth, const float *a, ptrdiff
       __m256 x = _mm256_broadcast_ss(ar + p * cs);
       lo = _mm256_fmadd_ps(x, _mm256_loadu_ps(bp), lo);
       hi = _mm256_fmadd_ps(x, _mm256_loadu_ps(bp + 8), hi);
-      bp += NR;
+      bp += bs;
     }
     acc[r][0] = lo;
     acc[r][1] = hi;
@@ -113,13 +115,14 @@ STRATA_AVX2 static void micro_avx2_rows(ptrdiff_t depth, const float *a, ptrdiff
 }
 
 STRATA_AVX2 static void micro_avx2(ptrdiff_t depth, const float *a, ptrdiff_t rs, ptrdiff_t cs,
-                                   const float *b, float *c, ptrdiff_t ldc, ptrdiff_t rows,
+                                   const float *b, ptrdiff_t bs, float *c, ptrdiff_t ldc,
+                                   ptrdiff_t rows,
                                    ptrdiff_t cols, int accumulate) {
   __m256 acc[MR][2];
   if (rows == MR) {
-    micro_avx2_6(depth, a, rs, cs, b, acc);
+    micro_avx2_6(depth, a, rs, cs, b, bs, acc);
   } else {
-    micro_avx2_rows(depth, a, rs, cs, b, rows, acc);
+    micro_avx2_rows(depth, a, rs, cs, b, bs, rows, acc);
   }
   if (cols == NR) {
     for (ptrdiff_t r = 0; r < rows; r++) {
@@ -146,7 +149,8 @@ STRATA_AVX2 static void micro_avx2(ptrdiff_t depth, const float *a, ptrdiff_t rs
 
 // AVX-512: six rows of A, thirty-two columns of B (two zmm registers per row).
 STRATA_AVX512 static void micro_avx512(ptrdiff_t depth, const float *a, ptrdiff_t rs,
-                                       ptrdiff_t cs, const float *b, float *c, ptrdiff_t ldc,
+                                       ptrdiff_t cs, const float *b, ptrdiff_t bs, float *c,
+                                       ptrdiff_t ldc,
                                        ptrdiff_t rows, ptrdiff_t cols, int accumulate) {
   __m512 acc[MR][2];
   if (rows == MR) {
@@ -181,7 +185,7 @@ STRATA_AVX512 static void micro_avx512(ptrdiff_t depth, const float *a, ptrdiff_
       ar = _mm512_set1_ps(a5[off]);
       c50 = _mm512_fmadd_ps(ar, b0, c50);
       c51 = _mm512_fmadd_ps(ar, b1, c51);
-      b += NR_WIDE;
+      b += bs;
     }
     acc[0][0] = c00; acc[0][1] = c01;
     acc[1][0] = c10; acc[1][1] = c11;
@@ -198,7 +202,7 @@ STRATA_AVX512 static void micro_avx512(ptrdiff_t depth, const float *a, ptrdiff_
         __m512 x = _mm512_set1_ps(ar[p * cs]);
         lo = _mm512_fmadd_ps(x, _mm512_loadu_ps(bp), lo);
         hi = _mm512_fmadd_ps(x, _mm512_loadu_ps(bp + 16), hi);
-        bp += NR_WIDE;
+        bp += bs;
       }
       acc[r][0] = lo;
       acc[r][1] = hi;
@@ -260,19 +264,20 @@ int strata_gemm_panel_width(int kernel) {
 }
 
 void strata_sgemm_micro(int kernel, ptrdiff_t depth, const float *a, ptrdiff_t aRowStride,
-                        ptrdiff_t aDepthStride, const float *packedB, float *c, ptrdiff_t ldc,
+                        ptrdiff_t aDepthStride, const float *b, ptrdiff_t bRowStride, float *c,
+                        ptrdiff_t ldc,
                         ptrdiff_t rows, ptrdiff_t cols, int accumulate) {
 #if defined(__x86_64__) || defined(__i386__)
   if (kernel == STRATA_GEMM_KERNEL_AVX512) {
-    micro_avx512(depth, a, aRowStride, aDepthStride, packedB, c, ldc, rows, cols, accumulate);
+    micro_avx512(depth, a, aRowStride, aDepthStride, b, bRowStride, c, ldc, rows, cols, accumulate);
     return;
   }
   if (kernel == STRATA_GEMM_KERNEL_AVX2) {
-    micro_avx2(depth, a, aRowStride, aDepthStride, packedB, c, ldc, rows, cols, accumulate);
+    micro_avx2(depth, a, aRowStride, aDepthStride, b, bRowStride, c, ldc, rows, cols, accumulate);
     return;
   }
 #else
   (void)kernel;
 #endif
-  micro_portable(depth, a, aRowStride, aDepthStride, packedB, c, ldc, rows, cols, accumulate);
+  micro_portable(depth, a, aRowStride, aDepthStride, b, bRowStride, c, ldc, rows, cols, accumulate);
 }

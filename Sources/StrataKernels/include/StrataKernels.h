@@ -27,13 +27,14 @@ int strata_gemm_panel_width(int kernel);
 ///
 /// Element (r, p) of A is read at `a[r * aRowStride + p * aDepthStride]`: a packed panel has
 /// strides (1, STRATA_GEMM_MR), a row-major matrix read in place has (lda, 1). Rows of A at or
-/// beyond `rows` are never read. `packedB` holds `depth` groups of
-/// `strata_gemm_panel_width(kernel)` floats (one row of the B panel each, zero-padded), so
-/// `cols` <= that width only limits what is written to C. `accumulate` != 0 adds to C,
-/// otherwise C is overwritten.
+/// beyond `rows` are never read. Row p of the B panel is the
+/// `strata_gemm_panel_width(kernel)` floats at `b + p * bRowStride`: a packed panel
+/// (zero-padded, `bRowStride` = the width) or a full-width slice of a row-major B read in
+/// place (`bRowStride` = ldb). `cols` <= the width only limits what is written to C.
+/// `accumulate` != 0 adds to C, otherwise C is overwritten.
 void strata_sgemm_micro(int kernel, ptrdiff_t depth, const float *a, ptrdiff_t aRowStride,
-                        ptrdiff_t aDepthStride, const float *packedB, float *c, ptrdiff_t ldc,
-                        ptrdiff_t rows, ptrdiff_t cols, int accumulate);
+                        ptrdiff_t aDepthStride, const float *b, ptrdiff_t bRowStride, float *c,
+                        ptrdiff_t ldc, ptrdiff_t rows, ptrdiff_t cols, int accumulate);
 
 /// Packs a `rows` (depth) × `columns` block of op(B) starting at `b` into panels of `nr`
 /// columns stored row by row, zero-padded: element (p, j) is `b[p * ldb + j]`, or

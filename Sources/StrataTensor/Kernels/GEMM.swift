@@ -13,6 +13,8 @@ enum GEMM {
   static let depthBlock = 256
   static let rowBlock = 72
   static let columnBlock = 2048
+  /// Products with at most this many rows read a row-major B in place instead of packing it.
+  static let inPlaceRowLimit = 96
 
   /// A micro-kernel and the width of the B panels it reads.
   struct Kernel {
@@ -134,9 +136,17 @@ enum GEMM {
       var p0 = 0
       while p0 < k {
         let kc = Swift.min(kBlockMax, k - p0)
-        packB(
-          b, rowStart: p0, rows: kc, columnStart: j0, columns: nc, panelWidth: microColumns,
-          into: packedB)
+        // With few rows of A each B panel is used only a few times, and packing it costs
+        // about as much as using it: a row-major B is then read in place, panel by panel
+        // (each row of a panel is contiguous), and only a ragged last panel is packed, for its
+        // zero padding. Otherwise (and for a transposed B) the block is packed.
+        let fullPanels = b.transposed || m > inPlaceRowLimit ? 0 : nc / microColumns
+        let packedStart = fullPanels * microColumns
+        if packedStart < nc {
+          packB(
+            b, rowStart: p0, rows: kc, columnStart: j0 + packedStart, columns: nc - packedStart,
+            panelWidth: microColumns, into: packedB)
+        }
         let addToC = accumulate || p0 > 0
         var i0 = 0
         while i0 < m {
@@ -156,14 +166,17 @@ enum GEMM {
           var jr = 0
           while jr < nc {
             let cols = min(microColumns, nc - jr)
-            let bPanel = packedB + jr * kc
+            let (bPanel, bRowStride) =
+              jr < packedStart
+              ? (b.base + p0 * b.leadingDimension + j0 + jr, b.leadingDimension)
+              : (UnsafePointer(packedB) + (jr - packedStart) * kc, microColumns)
             var ir = 0
             while ir < mc {
               let rows = min(microRows, mc - ir)
               let aPanel =
                 aDepthStride == 1 ? aBase + ir * aRowStride : aBase + ir * kc
               strata_sgemm_micro(
-                kernel.id, kc, aPanel, aRowStride, aDepthStride, bPanel,
+                kernel.id, kc, aPanel, aRowStride, aDepthStride, bPanel, bRowStride,
                 c + (i0 + ir) * ldc + j0 + jr, ldc,
                 rows, cols, addToC ? 1 : 0)
               ir += microRows
