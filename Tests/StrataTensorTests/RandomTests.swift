@@ -46,3 +46,16 @@ import Testing
   #expect(p.sorted() == Array(0..<1000))
   #expect(p != Array(0..<1000))
 }
+
+@Test func bulkBernoulliEqualsOneDrawAtATime() {
+  // The vectorised, threaded mask kernel computes draw i from state + i·γ directly; it must
+  // give the same mask as nextUnitFloat() called in order, and leave the generator where
+  // those calls would.
+  var bulk = RandomGenerator(seed: 77)
+  var single = RandomGenerator(seed: 77)
+  let count = 100_003
+  let mask = Tensor.bernoulli([count], probability: 0.8, value: 1.25, generator: &bulk)
+  let expected = (0..<count).map { _ in single.nextUnitFloat() < 0.8 ? Float(1.25) : 0 }
+  #expect(mask.scalars == expected)
+  #expect(bulk.next() == single.next())
+}

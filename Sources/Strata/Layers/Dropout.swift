@@ -45,11 +45,13 @@ public final class Dropout: Layer {
     let keep = 1 - rate
     let mask: Tensor
     if var own = ownGenerator {
-      mask = Tensor.bernoulli(input.shape, probability: keep, generator: &own)
+      mask = Tensor.bernoulli(input.shape, probability: keep, value: 1 / keep, generator: &own)
       ownGenerator = own
     } else {
-      mask = Tensor.bernoulli(input.shape, probability: keep, generator: &context.generator)
+      mask = Tensor.bernoulli(
+        input.shape, probability: keep, value: 1 / keep, generator: &context.generator)
     }
-    return input * (mask * (1 / keep))
+    // Kept entries are scaled by 1 / keep, as Keras does, so the expected sum is unchanged.
+    return input * mask
   }
 }

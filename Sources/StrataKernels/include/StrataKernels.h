@@ -2,6 +2,7 @@
 #define STRATA_KERNELS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -81,6 +82,11 @@ void strata_batch_norm_backward(long rows, long features, long first, long last,
                                 const float *dy, const float *x, const float *mean,
                                 const float *inv_std, const float *scale, float *dx,
                                 float *sum_dy, float *sum_dy_xhat);
+
+/// Draws `first + 1 ... first + count` of a SplitMix64 generator in state `state`, each as a
+/// uniform float u = (bits >> 40) · 2⁻²⁴, writing `value` where u < `probability`, else 0.
+void strata_bernoulli(uint64_t state, long first, long count, float probability, float value,
+                      float *out);
 
 /// A task of a parallel loop: runs part `part` of the work described by `context`.
 typedef void (*strata_task_fn)(void *context, long part);

@@ -52,7 +52,14 @@ extension Tensor {
     case .linear:
       return self
     case .relu:
-      return unaryOp({ $0 > 0 ? $0 : 0 }) { x, _ in x > 0 ? 1 : 0 }
+      // The most common activation gets a pullback the compiler can inline: one pass,
+      // passing the gradient where the output is positive (as TensorFlow's select does).
+      let value = mapScalars { $0 > 0 ? $0 : 0 }
+      guard isTraced else { return value }
+      let output = value.detached
+      return Tensor.record(value, input: self) { grad in
+        Tensor.zipScalars(grad, output, op: "relu") { g, y in y > 0 ? g : 0 }
+      }
     case .sigmoid:
       return unaryOp(stableSigmoid) { _, y in y * (1 - y) }
     case .tanh:

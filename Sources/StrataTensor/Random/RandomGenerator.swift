@@ -13,6 +13,14 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable {
     state = seed
   }
 
+  /// Skips `count` draws and returns the state before them: draw i (from 1) of the block is
+  /// the mix of `state + i·γ`, which the bulk kernels compute directly.
+  mutating func takeDraws(_ count: Int) -> UInt64 {
+    let start = state
+    state &+= 0x9E37_79B9_7F4A_7C15 &* UInt64(count)
+    return start
+  }
+
   /// The next 64 random bits.
   public mutating func next() -> UInt64 {
     state &+= 0x9E37_79B9_7F4A_7C15

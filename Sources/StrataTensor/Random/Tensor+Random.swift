@@ -1,3 +1,5 @@
+import StrataKernels
+
 extension Tensor {
   /// Values drawn uniformly from `[lowerBound, upperBound)`.
   public static func uniform(
@@ -38,14 +40,23 @@ extension Tensor {
     return Tensor(shape: shape, scalars: values)
   }
 
-  /// A 0/1 mask whose entries are 1 with probability `probability`.
+  /// A mask whose entries are `value` (1 by default) with probability `probability` and 0
+  /// otherwise: entry i is `value` when the generator's i-th `nextUnitFloat()` is below
+  /// `probability`. Dropout passes `value: 1 / keep` to get its scaled mask in one pass.
   public static func bernoulli(
-    _ shape: [Int], probability: Float, generator: inout RandomGenerator
+    _ shape: [Int], probability: Float, value: Float = 1, generator: inout RandomGenerator
   ) -> Tensor {
     let count = shape.reduce(1, *)
-    var values = [Float](repeating: 0, count: count)
-    for i in 0..<count { values[i] = generator.nextUnitFloat() < probability ? 1 : 0 }
-    return Tensor(shape: shape, scalars: values)
+    let start = generator.takeDraws(count)
+    let values = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+      let out = buffer.baseAddress!
+      parallelRanges(count: count, minimumChunk: elementwiseParallelThreshold) { range in
+        strata_bernoulli(
+          start, range.lowerBound, range.count, probability, value, out + range.lowerBound)
+      }
+      initialized = count
+    }
+    return Tensor(shape: shape, storage: values)
   }
 }
 
