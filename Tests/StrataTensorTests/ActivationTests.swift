@@ -29,3 +29,25 @@ func activationGradients(activation: ElementwiseActivation) {
   expectGradientsMatch(at: [x], step: 1e-3) { p in p[0].activated(activation) * Tensor.arange(to: 4)
   }
 }
+
+@Test func reluKernelsOnALargeTensor() {
+  // 70,001 values: vector bodies, a scalar tail and a split over threads, against the
+  // definition max(x, 0) and its pullback (the gradient where the output is positive).
+  let x = randomTensor([70_001], seed: 301)
+  let upstream = randomTensor([70_001], seed: 302)
+  let (value, gradients) = valueWithGradient(at: [x]) { p in
+    (p[0].activated(.relu) * upstream).sum()
+  }
+  let expectedValue = zip(x.scalars, upstream.scalars).reduce(Float(0)) { total, pair in
+    total + Swift.max(pair.0, 0) * pair.1
+  }
+  #expect(abs(value.scalar - expectedValue) < 1e-2)
+  #expect(gradients[0].scalars == zip(x.scalars, upstream.scalars).map { $0 > 0 ? $1 : 0 })
+  // The dense op's fused bias + relu epilogue, on rows wide enough to be threaded.
+  let input = randomTensor([300, 40], seed: 303)
+  let kernel = randomTensor([40, 300], seed: 304)
+  let bias = randomTensor([300], seed: 305)
+  let fused = input.dense(kernel: kernel, bias: bias, activation: .relu)
+  let reference = (input.matmul(kernel) + bias).scalars.map { Swift.max($0, 0) }
+  #expect(fused.scalars == reference)
+}

@@ -83,6 +83,16 @@ void strata_batch_norm_backward(long rows, long features, long first, long last,
                                 const float *inv_std, const float *scale, float *dx,
                                 float *sum_dy, float *sum_dy_xhat);
 
+/// Adds `bias` (length `columns`) to every row of the row-major [rows, columns] `z`, in place,
+/// then, when `relu` != 0, replaces negative results by 0.
+void strata_add_bias_rows(long rows, long columns, const float *bias, int relu, float *z);
+
+/// `y = max(x, 0)` element-wise.
+void strata_relu(long n, const float *x, float *y);
+
+/// The relu pullback from its output: `result = output > 0 ? gradient : 0`.
+void strata_relu_backward(long n, const float *gradient, const float *output, float *result);
+
 /// Draws `first + 1 ... first + count` of a SplitMix64 generator in state `state`, each as a
 /// uniform float u = (bits >> 40) · 2⁻²⁴, writing `value` where u < `probability`, else 0.
 void strata_bernoulli(uint64_t state, long first, long count, float probability, float value,

@@ -52,13 +52,13 @@ extension Tensor {
     case .linear:
       return self
     case .relu:
-      // The most common activation gets a pullback the compiler can inline: one pass,
-      // passing the gradient where the output is positive (as TensorFlow's select does).
-      let value = mapScalars { $0 > 0 ? $0 : 0 }
+      // The most common activation runs on C kernels; the pullback is one pass, passing the
+      // gradient where the output is positive (as TensorFlow's select does).
+      let value = reluValues()
       guard isTraced else { return value }
       let output = value.detached
       return Tensor.record(value, input: self) { grad in
-        Tensor.zipScalars(grad, output, op: "relu") { g, y in y > 0 ? g : 0 }
+        Tensor.reluPullback(grad, output: output)
       }
     case .sigmoid:
       return unaryOp(stableSigmoid) { _, y in y * (1 - y) }

@@ -19,9 +19,22 @@ extension Tensor {
         bias.shape == [units], "dense: bias shape \(bias.shape) does not match \(units) units")
     }
     var z = Tensor.matrixProduct(self, kernel)
-    if let bias { z.addRowVectorInPlace(bias) }
-    let preActivation: Tensor? = activation.derivativeUsesOutputOnly ? nil : z
-    let y = activation == .linear ? z : z.activated(activation)
+    let y: Tensor
+    let preActivation: Tensor?
+    if activation == .relu {
+      // Bias and relu in one pass over the product, in place.
+      if let bias {
+        z.addRowVectorInPlace(bias, relu: true)
+        y = z
+      } else {
+        y = z.reluValues()
+      }
+      preActivation = nil
+    } else {
+      if let bias { z.addRowVectorInPlace(bias) }
+      preActivation = activation.derivativeUsesOutputOnly ? nil : z
+      y = activation == .linear ? z : z.activated(activation)
+    }
     guard isTraced || kernel.isTraced || (bias?.isTraced ?? false) else { return y }
     let x = detached
     let w = kernel.detached
@@ -34,7 +47,7 @@ extension Tensor {
       case .linear:
         dz = grad
       case .relu:
-        dz = Tensor.zipScalars(grad, output, op: "dense") { $1 > 0 ? $0 : 0 }
+        dz = Tensor.reluPullback(grad, output: output)
       case .sigmoid:
         dz = Tensor.zipScalars(grad, output, op: "dense") { $0 * $1 * (1 - $1) }
       case .tanh:
@@ -53,22 +66,6 @@ extension Tensor {
         result[2] = dz.reduceAxis(0, initial: 0, +).reshaped(to: [units])
       }
       return Array(result.prefix(inputCount))
-    }
-  }
-
-  /// Adds `row` (shape `[columns]`) to every row of this rank-2 tensor, in place, untraced.
-  mutating func addRowVectorInPlace(_ row: Tensor) {
-    let columns = shape[1]
-    let rows = shape[0]
-    scalars.withUnsafeMutableBufferPointer { out in
-      row.scalars.withUnsafeBufferPointer { b in
-        let po = out.baseAddress!
-        let pb = b.baseAddress!
-        for r in 0..<rows {
-          let line = po + r * columns
-          for j in 0..<columns { line[j] += pb[j] }
-        }
-      }
     }
   }
 }
