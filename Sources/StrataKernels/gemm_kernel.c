@@ -224,6 +224,51 @@ STRATA_AVX512 static void micro_avx512(ptrdiff_t depth, const float *a, ptrdiff_
   }
 }
 
+// AVX-512 on a 16-wide panel (narrow products such as a 10-class output layer): six rows,
+// one zmm register each, the same per-element order as the other vector kernels.
+STRATA_AVX512 static void micro_avx512_narrow(ptrdiff_t depth, const float *a, ptrdiff_t rs,
+                                              ptrdiff_t cs, const float *b, ptrdiff_t bs,
+                                              float *c, ptrdiff_t ldc, ptrdiff_t rows,
+                                              ptrdiff_t cols, int accumulate) {
+  __m512 acc[MR];
+  if (rows == MR) {
+    __m512 c0 = _mm512_setzero_ps(), c1 = _mm512_setzero_ps(), c2 = _mm512_setzero_ps();
+    __m512 c3 = _mm512_setzero_ps(), c4 = _mm512_setzero_ps(), c5 = _mm512_setzero_ps();
+    const float *a0 = a, *a1 = a + rs, *a2 = a + 2 * rs, *a3 = a + 3 * rs, *a4 = a + 4 * rs,
+                *a5 = a + 5 * rs;
+    for (ptrdiff_t p = 0; p < depth; p++) {
+      ptrdiff_t off = p * cs;
+      __m512 b0 = _mm512_loadu_ps(b);
+      c0 = _mm512_fmadd_ps(_mm512_set1_ps(a0[off]), b0, c0);
+      c1 = _mm512_fmadd_ps(_mm512_set1_ps(a1[off]), b0, c1);
+      c2 = _mm512_fmadd_ps(_mm512_set1_ps(a2[off]), b0, c2);
+      c3 = _mm512_fmadd_ps(_mm512_set1_ps(a3[off]), b0, c3);
+      c4 = _mm512_fmadd_ps(_mm512_set1_ps(a4[off]), b0, c4);
+      c5 = _mm512_fmadd_ps(_mm512_set1_ps(a5[off]), b0, c5);
+      b += bs;
+    }
+    acc[0] = c0; acc[1] = c1; acc[2] = c2; acc[3] = c3; acc[4] = c4; acc[5] = c5;
+  } else {
+    for (ptrdiff_t r = 0; r < rows; r++) {
+      const float *ar = a + r * rs;
+      __m512 sum = _mm512_setzero_ps();
+      const float *bp = b;
+      for (ptrdiff_t p = 0; p < depth; p++) {
+        sum = _mm512_fmadd_ps(_mm512_set1_ps(ar[p * cs]), _mm512_loadu_ps(bp), sum);
+        bp += bs;
+      }
+      acc[r] = sum;
+    }
+  }
+  __mmask16 mask = cols >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << cols) - 1u);
+  for (ptrdiff_t r = 0; r < rows; r++) {
+    float *row = c + r * ldc;
+    __m512 value = acc[r];
+    if (accumulate) value = _mm512_add_ps(_mm512_maskz_loadu_ps(mask, row), value);
+    _mm512_mask_storeu_ps(row, mask, value);
+  }
+}
+
 static int detect_avx512(void) {
   __builtin_cpu_init();
   return __builtin_cpu_supports("avx512f");
@@ -260,7 +305,7 @@ int strata_gemm_best_kernel(void) {
 }
 
 int strata_gemm_panel_width(int kernel) {
-  return kernel == STRATA_GEMM_KERNEL_AVX512 ? NR_WIDE : NR;
+  return kernel == STRATA_GEMM_KERNEL_AVX512 ? NR_WIDE : NR;  // AVX2, narrow AVX-512: 16
 }
 
 void strata_sgemm_micro(int kernel, ptrdiff_t depth, const float *a, ptrdiff_t aRowStride,
@@ -270,6 +315,11 @@ void strata_sgemm_micro(int kernel, ptrdiff_t depth, const float *a, ptrdiff_t a
 #if defined(__x86_64__) || defined(__i386__)
   if (kernel == STRATA_GEMM_KERNEL_AVX512) {
     micro_avx512(depth, a, aRowStride, aDepthStride, b, bRowStride, c, ldc, rows, cols, accumulate);
+    return;
+  }
+  if (kernel == STRATA_GEMM_KERNEL_AVX512_NARROW) {
+    micro_avx512_narrow(depth, a, aRowStride, aDepthStride, b, bRowStride, c, ldc, rows, cols,
+                        accumulate);
     return;
   }
   if (kernel == STRATA_GEMM_KERNEL_AVX2) {

@@ -16,6 +16,9 @@ extern "C" {
 #define STRATA_GEMM_KERNEL_AVX2 1
 /// The AVX-512 micro-kernel: 6 × 32 tiles.
 #define STRATA_GEMM_KERNEL_AVX512 2
+/// The AVX-512 micro-kernel on 16-wide panels (6 × 16 tiles), for products with n <= 16.
+/// Never returned by `strata_gemm_best_kernel`; usable wherever the AVX-512 one is.
+#define STRATA_GEMM_KERNEL_AVX512_NARROW 3
 
 /// The fastest micro-kernel this CPU runs (one of `STRATA_GEMM_KERNEL_*`), detected once.
 /// The environment variable `STRATA_GEMM_KERNEL=portable|avx2` asks for a lesser one.

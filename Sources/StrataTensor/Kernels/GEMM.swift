@@ -31,17 +31,21 @@ enum GEMM {
     /// The fastest kernel on this CPU.
     static let best = Kernel(id: strata_gemm_best_kernel())
 
-    /// Every kernel this CPU can run, from the portable one up to `best`.
-    static var available: [Kernel] { (0...best.id).map(Kernel.init(id:)) }
-
-    /// The kernel for a product with `n` columns: a narrow C (the 10 classes of a last
-    /// Dense layer) wastes most of a 32-wide AVX-512 tile, so it takes the 16-wide AVX2 one.
-    /// Both give the same bits.
-    static func forColumns(_ n: Int) -> Kernel {
-      n <= 16 && best.id == STRATA_GEMM_KERNEL_AVX512 ? avx2 : best
+    /// Every kernel this CPU can run: the portable one up to `best`, and the narrow AVX-512
+    /// one where AVX-512 is available.
+    static var available: [Kernel] {
+      let ladder = (0...best.id).map(Kernel.init(id:))
+      return best.id == STRATA_GEMM_KERNEL_AVX512 ? ladder + [narrow] : ladder
     }
 
-    private static let avx2 = Kernel(id: STRATA_GEMM_KERNEL_AVX2)
+    /// The kernel for a product with `n` columns: a narrow C (the 10 classes of a last
+    /// Dense layer) wastes most of a 32-wide AVX-512 tile, so it takes a 16-wide one. All
+    /// vector kernels give the same bits.
+    static func forColumns(_ n: Int) -> Kernel {
+      n <= 16 && best.id == STRATA_GEMM_KERNEL_AVX512 ? narrow : best
+    }
+
+    private static let narrow = Kernel(id: STRATA_GEMM_KERNEL_AVX512_NARROW)
   }
 
   /// A strided view of a matrix operand: element (i, j) of `op(X)`.
