@@ -40,17 +40,6 @@ void strata_sgemm_micro(int kernel, ptrdiff_t depth, const float *a, ptrdiff_t a
                         ptrdiff_t aDepthStride, const float *b, ptrdiff_t bRowStride, float *c,
                         ptrdiff_t ldc, ptrdiff_t rows, ptrdiff_t cols, int accumulate);
 
-/// Packs a `rows` (depth) × `columns` block of op(B) starting at `b` into panels of `nr`
-/// columns stored row by row, zero-padded: element (p, j) is `b[p * ldb + j]`, or
-/// `b[j * ldb + p]` when `transposed` != 0.
-void strata_gemm_pack_b(const float *b, long ldb, int transposed, long rows, long columns,
-                        long nr, float *out);
-
-/// Packs a `rows` × `columns` (depth) block of a transposed op(A) starting at `a` (element
-/// (i, p) is `a[p * lda + i]`) into panels of STRATA_GEMM_MR rows stored column by column.
-void strata_gemm_pack_a_transposed(const float *a, long lda, long rows, long columns,
-                                   float *out);
-
 /// One SGD step over `n` parameters: without `velocity` (NULL) `p −= lr·g`; with it
 /// `vel = momentum·vel − lr·g` and `p += vel`, or `p += momentum·vel − lr·g` when `nesterov`.
 void strata_sgd_update(long n, float *p, const float *g, float *velocity, float lr,

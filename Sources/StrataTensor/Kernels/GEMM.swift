@@ -201,12 +201,28 @@ enum GEMM {
 
   /// Packs rows `rowStart..<rowStart+rows`, columns `columnStart..<+columns` of a transposed
   /// `op(A)` into panels of `microRows` rows, each stored column by column (zero-padded).
+  /// (Index arithmetic is unchecked: every index is below the operand's element count.)
   private static func packA(
     _ a: Operand, rowStart: Int, rows: Int, columnStart: Int, columns: Int,
     into packed: UnsafeMutablePointer<Float>
   ) {
-    let origin = offset(a, row: rowStart, column: columnStart)
-    strata_gemm_pack_a_transposed(origin.base, a.leadingDimension, rows, columns, packed)
+    let mr = microRows
+    let lda = a.leadingDimension
+    // op(A)[i, p] = A[p, i]: the MR values of a panel column are contiguous in A.
+    let origin = offset(a, row: rowStart, column: columnStart).base
+    var panel = 0
+    while panel < rows {
+      let height = Swift.min(mr, rows &- panel)
+      var dst = packed + panel &* columns
+      var src = origin + panel
+      for _ in 0..<columns {
+        for r in 0..<height { dst[r] = src[r] }
+        for r in height..<mr { dst[r] = 0 }
+        dst += mr
+        src += lda
+      }
+      panel &+= mr
+    }
   }
 
   /// Packs rows `rowStart..<+rows` (the k range), columns `columnStart..<+columns` of `op(B)`
@@ -215,8 +231,45 @@ enum GEMM {
     _ b: Operand, rowStart: Int, rows: Int, columnStart: Int, columns: Int, panelWidth nr: Int,
     into packed: UnsafeMutablePointer<Float>
   ) {
-    let origin = offset(b, row: rowStart, column: columnStart)
-    strata_gemm_pack_b(
-      origin.base, b.leadingDimension, b.transposed ? 1 : 0, rows, columns, nr, packed)
+    let ldb = b.leadingDimension
+    let origin = offset(b, row: rowStart, column: columnStart).base
+    var panel = 0
+    while panel < columns {
+      let width = Swift.min(nr, columns &- panel)
+      let out = packed + panel &* rows
+      if b.transposed {
+        // op(B)[p, j] = B[j, p]: each panel column is contiguous in B. Read 16 depth steps of
+        // a column at a time and scatter them over 16 panel rows, which stay in L1.
+        var p0 = 0
+        while p0 < rows {
+          let depth = Swift.min(16, rows &- p0)
+          for j in 0..<nr {
+            let dst = out + (p0 &* nr &+ j)
+            if j < width {
+              let src = origin + ((panel &+ j) &* ldb &+ p0)
+              for q in 0..<depth { dst[q &* nr] = src[q] }
+            } else {
+              for q in 0..<depth { dst[q &* nr] = 0 }
+            }
+          }
+          p0 &+= 16
+        }
+      } else {
+        var src = origin + panel
+        var dst = out
+        for _ in 0..<rows {
+          if width == nr {
+            // A fixed-size copy the compiler turns into vector moves (no memmove call).
+            for j in 0..<nr { dst[j] = src[j] }
+          } else {
+            for j in 0..<width { dst[j] = src[j] }
+            for j in width..<nr { dst[j] = 0 }
+          }
+          src += ldb
+          dst += nr
+        }
+      }
+      panel &+= nr
+    }
   }
 }
