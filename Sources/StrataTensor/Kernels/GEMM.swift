@@ -259,8 +259,14 @@ enum GEMM {
         var dst = out
         for _ in 0..<rows {
           if width == nr {
-            // A fixed-size copy the compiler turns into vector moves (no memmove call).
-            for j in 0..<nr { dst[j] = src[j] }
+            // Panels are 16 or 32 floats wide: copy them 16 at a time with vector moves (a
+            // plain loop becomes a memmove call per panel row).
+            var j = 0
+            while j < nr {
+              let chunk = UnsafeRawPointer(src + j).loadUnaligned(as: SIMD16<Float>.self)
+              UnsafeMutableRawPointer(dst + j).storeBytes(of: chunk, as: SIMD16<Float>.self)
+              j &+= 16
+            }
           } else {
             for j in 0..<width { dst[j] = src[j] }
             for j in width..<nr { dst[j] = 0 }
