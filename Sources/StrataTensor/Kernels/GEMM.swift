@@ -215,11 +215,21 @@ enum GEMM {
       let height = Swift.min(mr, rows &- panel)
       var dst = packed + panel &* columns
       var src = origin + panel
-      for _ in 0..<columns {
-        for r in 0..<height { dst[r] = src[r] }
-        for r in height..<mr { dst[r] = 0 }
-        dst += mr
-        src += lda
+      if height == 6 && mr == 6 {
+        // Spelled out: a loop over six floats becomes a memmove call per panel column.
+        for _ in 0..<columns {
+          (dst[0], dst[1], dst[2]) = (src[0], src[1], src[2])
+          (dst[3], dst[4], dst[5]) = (src[3], src[4], src[5])
+          dst += mr
+          src += lda
+        }
+      } else {
+        for _ in 0..<columns {
+          for r in 0..<height { dst[r] = src[r] }
+          for r in height..<mr { dst[r] = 0 }
+          dst += mr
+          src += lda
+        }
       }
       panel &+= mr
     }
