@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import StrataTensor
@@ -50,4 +51,39 @@ func activationGradients(activation: ElementwiseActivation) {
   let fused = input.dense(kernel: kernel, bias: bias, activation: .relu)
   let reference = (input.matmul(kernel) + bias).scalars.map { Swift.max($0, 0) }
   #expect(fused.scalars == reference)
+}
+
+@Test func vectorisedExpSigmoidAndTanhStayWithinTwoUlpsOfDoublePrecision() {
+  // 200,001 points over [-110, 110] plus special values, against Foundation's Double
+  // functions rounded to Float. The kernels are Cephes's single-precision algorithms; their
+  // error must stay within two units in the last place (subnormal results: within one
+  // subnormal step).
+  var inputs = (0...200_000).map { Float(-110 + 220 * Double($0) / 200_000) }
+  inputs += [0, -0.0, 1e-30, -1e-30, 0.625, -0.625, 88.72, 88.73, -87.4, -103.9, -104, 200, -200]
+  inputs += [.infinity, -.infinity]
+  let x = Tensor(shape: [inputs.count], scalars: inputs)
+  func check(
+    _ actual: [Float], _ reference: (Double) -> Double, _ name: String,
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) {
+    var worst: Float = 0
+    for (value, input) in zip(actual, inputs) {
+      let expected = Float(reference(Double(input)))
+      if expected.isInfinite || expected == 0 || value == expected {
+        #expect(value == expected, "\(name)(\(input)) = \(value), expected \(expected)")
+        continue
+      }
+      let ulp = expected.isNormal ? expected.ulp : Float.leastNonzeroMagnitude
+      worst = max(worst, abs(value - expected) / ulp)
+    }
+    #expect(worst <= 2, "\(name): worst error \(worst) ulp", sourceLocation: sourceLocation)
+  }
+  check(x.exp().scalars, Foundation.exp, "exp")
+  check(x.activated(.sigmoid).scalars, { 1 / (1 + Foundation.exp(-$0)) }, "sigmoid")
+  check(x.activated(.tanh).scalars, Foundation.tanh, "tanh")
+  // NaN stays NaN.
+  let nan = Tensor([Float.nan])
+  #expect(nan.exp().scalars[0].isNaN)
+  #expect(nan.activated(.sigmoid).scalars[0].isNaN)
+  #expect(nan.activated(.tanh).scalars[0].isNaN)
 }

@@ -85,6 +85,15 @@ void strata_relu(long n, const float *x, float *y);
 /// The relu pullback from its output: `result = output > 0 ? gradient : 0`.
 void strata_relu_backward(long n, const float *gradient, const float *output, float *result);
 
+/// `y = eˣ` element-wise (Cephes expf, vectorised; within about 1 ulp of libm).
+void strata_exp(long n, const float *x, float *y);
+
+/// `y = 1 / (1 + e⁻ˣ)` element-wise, without overflow for large |x|.
+void strata_sigmoid(long n, const float *x, float *y);
+
+/// `y = tanh(x)` element-wise (Cephes tanhf, vectorised).
+void strata_tanh(long n, const float *x, float *y);
+
 /// Draws `first + 1 ... first + count` of a SplitMix64 generator in state `state`, each as a
 /// uniform float u = (bits >> 40) · 2⁻²⁴, writing `value` where u < `probability`, else 0.
 void strata_bernoulli(uint64_t state, long first, long count, float probability, float value,

@@ -61,9 +61,20 @@ extension Tensor {
         Tensor.reluPullback(grad, output: output)
       }
     case .sigmoid:
-      return unaryOp(stableSigmoid) { _, y in y * (1 - y) }
+      // Vectorised kernels; the pullbacks are σ′ = y(1 − y) and tanh′ = 1 − y².
+      let value = sigmoidValues()
+      guard isTraced else { return value }
+      let output = value.detached
+      return Tensor.record(value, input: self) { grad in
+        Tensor.zipScalars(grad, output, op: "sigmoid") { $0 * ($1 * (1 - $1)) }
+      }
     case .tanh:
-      return unaryOp(Foundation.tanh) { _, y in 1 - y * y }
+      let value = tanhValues()
+      guard isTraced else { return value }
+      let output = value.detached
+      return Tensor.record(value, input: self) { grad in
+        Tensor.zipScalars(grad, output, op: "tanh") { $0 * (1 - $1 * $1) }
+      }
     case .softplus:
       return unaryOp({ Swift.max($0, 0) + Foundation.log1p(Foundation.exp(-Swift.abs($0))) }) {
         x, _ in

@@ -19,7 +19,14 @@ extension Tensor {
   }
 
   /// eˣ elementwise.
-  public func exp() -> Tensor { unaryOp(Foundation.exp) { _, y in y } }
+  public func exp() -> Tensor {
+    let value = expValues()
+    guard isTraced else { return value }
+    let output = value.detached
+    return Tensor.record(value, input: self) { grad in
+      Tensor.zipScalars(grad, output, op: "exp") { $0 * $1 }
+    }
+  }
 
   /// The natural logarithm elementwise.
   public func log() -> Tensor { unaryOp(Foundation.log) { x, _ in 1 / x } }

@@ -1,22 +1,37 @@
 import StrataKernels
 
-// Swift wrappers of the C relu and bias passes, split over the compute threads.
+// Swift wrappers of the C element-wise passes (relu, bias, exp, sigmoid, tanh), split over
+// the compute threads.
 
 extension Tensor {
-  /// `max(self, 0)` element-wise, untraced.
-  func reluValues() -> Tensor {
+  /// `kernel(count, x, y)` applied to this tensor's scalars in contiguous chunks, untraced.
+  private func mapped(
+    by kernel: (Int, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void
+  ) -> Tensor {
     let count = scalarCount
     let result = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
       scalars.withUnsafeBufferPointer { x in
         let (px, py) = (x.baseAddress!, buffer.baseAddress!)
         parallelRanges(count: count, minimumChunk: elementwiseParallelThreshold) { range in
-          strata_relu(range.count, px + range.lowerBound, py + range.lowerBound)
+          kernel(range.count, px + range.lowerBound, py + range.lowerBound)
         }
       }
       initialized = count
     }
     return Tensor(shape: shape, storage: result)
   }
+
+  /// `max(self, 0)` element-wise, untraced.
+  func reluValues() -> Tensor { mapped { strata_relu($0, $1, $2) } }
+
+  /// `eˣ` element-wise, untraced (vectorised; within about 1 ulp of libm).
+  func expValues() -> Tensor { mapped { strata_exp($0, $1, $2) } }
+
+  /// The logistic sigmoid element-wise, untraced.
+  func sigmoidValues() -> Tensor { mapped { strata_sigmoid($0, $1, $2) } }
+
+  /// `tanh` element-wise, untraced.
+  func tanhValues() -> Tensor { mapped { strata_tanh($0, $1, $2) } }
 
   /// The relu pullback from the op's output: `gradient` where `output > 0`, else 0.
   static func reluPullback(_ gradient: Tensor, output: Tensor) -> Tensor {
