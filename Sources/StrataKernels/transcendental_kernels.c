@@ -1,4 +1,4 @@
-// Vectorised exp, sigmoid and tanh.
+// Vectorised exp, log, sigmoid and tanh.
 //
 // libm's expf and tanhf are scalar calls: a sigmoid over a 128 × 512 batch took 440 µs, four
 // times the GEMM that produced it. These are the Cephes single-precision algorithms (range
@@ -49,6 +49,47 @@ STRATA_ALWAYS_INLINE float exp_scalar(float x) {
   return x != x ? x : y;
 }
 
+// Cephes logf: x = m·2ᵉ with m in [√½, √2), log(1 + (m − 1)) by a degree-9 polynomial, e·ln 2
+// added in two parts. Subnormal inputs are scaled by 2²³ first.
+STRATA_ALWAYS_INLINE float log_scalar(float x) {
+  union {
+    int32_t bits;
+    float value;
+  } u;
+  int subnormal = x < 1.17549435e-38f;
+  u.value = subnormal ? x * 8388608.0f : x;
+  int32_t e = ((u.bits >> 23) & 0xff) - 126 - (subnormal ? 23 : 0);
+  u.bits = (u.bits & (int32_t)0x807fffff) | 0x3f000000;
+  float m = u.value;
+  int below = m < 0.707106781186547524f;
+  e = below ? e - 1 : e;
+  m = below ? m + m - 1.0f : m - 1.0f;
+  float z = m * m;
+  float p = 7.0376836292e-2f;
+  p = p * m - 1.1514610310e-1f;
+  p = p * m + 1.1676998740e-1f;
+  p = p * m - 1.2420140846e-1f;
+  p = p * m + 1.4249322787e-1f;
+  p = p * m - 1.6668057665e-1f;
+  p = p * m + 2.0000714765e-1f;
+  p = p * m - 2.4999993993e-1f;
+  p = p * m + 3.3333331174e-1f;
+  float fe = (float)e;
+  float y = m * z * p;
+  y = y + fe * -2.12194440e-4f;
+  y = y - 0.5f * z;
+  float result = m + y;
+  result = result + fe * 0.693359375f;
+  result = x == INFINITY ? INFINITY : result;
+  result = x == 0 ? -INFINITY : result;
+  result = x < 0 ? NAN : result;
+  return x != x ? x : result;
+}
+
+STRATA_ALWAYS_INLINE void log_body(long n, const float *restrict x, float *restrict y) {
+  for (long i = 0; i < n; i++) y[i] = log_scalar(x[i]);
+}
+
 STRATA_ALWAYS_INLINE void exp_body(long n, const float *restrict x, float *restrict y) {
   for (long i = 0; i < n; i++) y[i] = exp_scalar(x[i]);
 }
@@ -81,9 +122,11 @@ STRATA_ALWAYS_INLINE void tanh_body(long n, const float *restrict x, float *rest
 }
 
 STRATA_MULTIVERSION(exp, (long n, const float *x, float *y), (n, x, y))
+STRATA_MULTIVERSION(log, (long n, const float *x, float *y), (n, x, y))
 STRATA_MULTIVERSION(sigmoid, (long n, const float *x, float *y), (n, x, y))
 STRATA_MULTIVERSION(tanh, (long n, const float *x, float *y), (n, x, y))
 
 void strata_exp(long n, const float *x, float *y) { exp_dispatch(n, x, y); }
+void strata_log(long n, const float *x, float *y) { log_dispatch(n, x, y); }
 void strata_sigmoid(long n, const float *x, float *y) { sigmoid_dispatch(n, x, y); }
 void strata_tanh(long n, const float *x, float *y) { tanh_dispatch(n, x, y); }

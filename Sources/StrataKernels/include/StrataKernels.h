@@ -88,6 +88,9 @@ void strata_relu_backward(long n, const float *gradient, const float *output, fl
 /// `y = eˣ` element-wise (Cephes expf, vectorised; within about 1 ulp of libm).
 void strata_exp(long n, const float *x, float *y);
 
+/// `y = ln x` element-wise (Cephes logf, vectorised; NaN below 0, −∞ at 0).
+void strata_log(long n, const float *x, float *y);
+
 /// `y = 1 / (1 + e⁻ˣ)` element-wise, without overflow for large |x|.
 void strata_sigmoid(long n, const float *x, float *y);
 

@@ -13,6 +13,7 @@
 public func valueWithGradient(
   at parameters: [Tensor], of body: ([Tensor]) throws -> Tensor
 ) rethrows -> (value: Tensor, gradients: [Tensor]) {
+  _ = AllocatorTuning.applied
   let tape = Tape()
   let traced = parameters.map { parameter -> Tensor in
     var copy = parameter.detached

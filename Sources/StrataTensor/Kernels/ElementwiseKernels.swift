@@ -1,6 +1,6 @@
 import StrataKernels
 
-// Swift wrappers of the C element-wise passes (relu, bias, exp, sigmoid, tanh), split over
+// Swift wrappers of the C element-wise passes (relu, bias, exp, log, sigmoid, tanh), split over
 // the compute threads.
 
 extension Tensor {
@@ -26,6 +26,9 @@ extension Tensor {
 
   /// `eˣ` element-wise, untraced (vectorised; within about 1 ulp of libm).
   func expValues() -> Tensor { mapped { strata_exp($0, $1, $2) } }
+
+  /// The natural logarithm element-wise, untraced (vectorised; within about 1 ulp of libm).
+  func logValues() -> Tensor { mapped { strata_log($0, $1, $2) } }
 
   /// The logistic sigmoid element-wise, untraced.
   func sigmoidValues() -> Tensor { mapped { strata_sigmoid($0, $1, $2) } }

@@ -48,6 +48,7 @@ func runParallel(parts: Int, _ body: (Int) -> Void) {
 /// each at least `minimumChunk` long (one range, on the calling thread, when `count` is small).
 @inline(__always)
 func parallelRanges(count: Int, minimumChunk: Int, _ body: (Range<Int>) -> Void) {
+  _ = AllocatorTuning.applied
   let parts = Swift.min(ComputeThreads.count, Swift.max(1, count / Swift.max(1, minimumChunk)))
   if parts <= 1 {
     body(0..<count)

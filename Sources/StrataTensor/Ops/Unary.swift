@@ -4,6 +4,9 @@ import Foundation
 
 extension Tensor {
   /// A unary op whose derivative is computed from the input and output values.
+  ///
+  /// The derivative is a stored closure, called once per element in the pullback; the ops on
+  /// training's hot paths spell their pullbacks out instead, so the loop is specialised.
   @inline(__always)
   func unaryOp(
     _ f: (Float) -> Float, derivative: @escaping (_ x: Float, _ y: Float) -> Float
@@ -29,22 +32,55 @@ extension Tensor {
   }
 
   /// The natural logarithm elementwise.
-  public func log() -> Tensor { unaryOp(Foundation.log) { x, _ in 1 / x } }
+  public func log() -> Tensor {
+    let value = logValues()
+    guard isTraced else { return value }
+    let operand = detached
+    return Tensor.record(value, input: self) { grad in
+      Tensor.zipScalars(grad, operand, op: "log") { $0 * (1 / $1) }
+    }
+  }
 
   /// The square root elementwise.
-  public func sqrt() -> Tensor { unaryOp(Foundation.sqrt) { _, y in 0.5 / y } }
+  public func sqrt() -> Tensor {
+    let value = mapScalars(Foundation.sqrt)
+    guard isTraced else { return value }
+    let operand = value.detached
+    return Tensor.record(value, input: self) { grad in
+      Tensor.zipScalars(grad, operand, op: "sqrt") { $0 * (0.5 / $1) }
+    }
+  }
 
   /// x² elementwise.
-  public func square() -> Tensor { unaryOp({ $0 * $0 }) { x, _ in 2 * x } }
+  public func square() -> Tensor {
+    let value = mapScalars { $0 * $0 }
+    guard isTraced else { return value }
+    let input = detached
+    return Tensor.record(value, input: self) { grad in
+      Tensor.zipScalars(grad, input, op: "square") { $0 * (2 * $1) }
+    }
+  }
 
   /// xᵖ elementwise, for a constant exponent.
   public func pow(_ exponent: Float) -> Tensor {
-    unaryOp({ Foundation.pow($0, exponent) }) { x, _ in exponent * Foundation.pow(x, exponent - 1) }
+    let value = mapScalars { Foundation.pow($0, exponent) }
+    guard isTraced else { return value }
+    let operand = detached
+    return Tensor.record(value, input: self) { grad in
+      Tensor.zipScalars(grad, operand, op: "pow") {
+        $0 * (exponent * Foundation.pow($1, exponent - 1))
+      }
+    }
   }
 
   /// |x| elementwise; the derivative at 0 is taken as 0 (as TensorFlow and JAX do).
   public func abs() -> Tensor {
-    unaryOp(Swift.abs) { x, _ in x > 0 ? 1 : (x < 0 ? -1 : 0) }
+    let value = mapScalars(Swift.abs)
+    guard isTraced else { return value }
+    let operand = detached
+    return Tensor.record(value, input: self) { grad in
+      Tensor.zipScalars(grad, operand, op: "abs") { $0 * ($1 > 0 ? 1 : ($1 < 0 ? -1 : 0)) }
+    }
   }
 
   /// −1, 0 or 1 by the sign of each value; its gradient is zero.
@@ -55,8 +91,13 @@ extension Tensor {
   /// Values limited to `[lowerBound, upperBound]`; the gradient passes only where the value
   /// was inside the range.
   public func clipped(lowerBound: Float, upperBound: Float) -> Tensor {
-    unaryOp({ Swift.min(Swift.max($0, lowerBound), upperBound) }) { x, _ in
-      x >= lowerBound && x <= upperBound ? 1 : 0
+    let value = mapScalars { Swift.min(Swift.max($0, lowerBound), upperBound) }
+    guard isTraced else { return value }
+    let operand = detached
+    return Tensor.record(value, input: self) { grad in
+      Tensor.zipScalars(grad, operand, op: "clipped") {
+        $0 * ($1 >= lowerBound && $1 <= upperBound ? 1 : 0)
+      }
     }
   }
 }
