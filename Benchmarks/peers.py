@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The strata-bench workloads written for Strata's peers, printing the same JSON line.
 
-    python3 peers.py FRAMEWORK WORKLOAD [--epochs N] [--data DIR]
+    python3 peers.py FRAMEWORK WORKLOAD [--epochs N] [--data DIR] [--seed N]
 
 FRAMEWORK: keras-jax, keras-tensorflow, torch, numpy.  WORKLOAD: mlp-a, mlp-s, mlp-bn, predict.
 Every framework runs with 2 threads on Fashion-MNIST (784 inputs scaled to 0..1, integer labels).
@@ -59,7 +59,7 @@ def summarize(epoch_seconds, accuracy, samples):
             "samples_per_second": samples / median, "test_accuracy": float(accuracy)}
 
 
-def run_keras(backend, workload, epochs, data):
+def run_keras(backend, workload, epochs, data, seed=1):
     os.environ["KERAS_BACKEND"] = backend
     if backend == "tensorflow":
         os.environ["TF_NUM_INTRAOP_THREADS"] = THREADS
@@ -68,7 +68,7 @@ def run_keras(backend, workload, epochs, data):
     from keras import layers
 
     x, y, xt, yt = data
-    keras.utils.set_random_seed(1)
+    keras.utils.set_random_seed(seed)
     if workload == "mlp-s":
         stack = [layers.Dense(128, activation="relu"), layers.Dense(10, activation="softmax")]
     elif workload == "mlp-bn":
@@ -105,12 +105,12 @@ def run_keras(backend, workload, epochs, data):
     return summarize(seconds, accuracy, len(x))
 
 
-def run_torch(workload, epochs, data):
+def run_torch(workload, epochs, data, seed=1):
     import torch
     from torch import nn
 
     torch.set_num_threads(int(THREADS))
-    torch.manual_seed(1)
+    torch.manual_seed(seed)
     x, y, xt, yt = (torch.from_numpy(a) for a in data)
     if workload == "mlp-s":
         model = nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10))
@@ -245,9 +245,9 @@ class NumpyMLP:
         return np.concatenate([self.forward(x[s:s + 1024], False)[0] for s in range(0, len(x), 1024)])
 
 
-def run_numpy(workload, epochs, data):
+def run_numpy(workload, epochs, data, seed=1):
     x, y, xt, yt = data
-    rng = np.random.default_rng(1)
+    rng = np.random.default_rng(seed)
     widths = [784, 128, 10] if workload == "mlp-s" else [784, 512, 512, 10]
     model = NumpyMLP(widths, 0 if workload == "mlp-s" else 0.2, workload == "mlp-bn", rng)
     batch = BATCH[workload]
@@ -282,16 +282,17 @@ def main():
     parser.add_argument("framework", choices=["keras-jax", "keras-tensorflow", "torch", "numpy"])
     parser.add_argument("workload", choices=["mlp-a", "mlp-s", "mlp-bn", "predict"])
     parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=1, help="initial weights, dropout and shuffling")
     parser.add_argument("--data", default=os.path.join(os.path.dirname(__file__), "..", "..", "shared", "datasets",
                                                       "fashion-mnist"))
     arguments = parser.parse_args()
     data = load(arguments.data)
     if arguments.framework.startswith("keras-"):
-        result = run_keras(arguments.framework[6:], arguments.workload, arguments.epochs, data)
+        result = run_keras(arguments.framework[6:], arguments.workload, arguments.epochs, data, arguments.seed)
     elif arguments.framework == "torch":
-        result = run_torch(arguments.workload, arguments.epochs, data)
+        result = run_torch(arguments.workload, arguments.epochs, data, arguments.seed)
     else:
-        result = run_numpy(arguments.workload, arguments.epochs, data)
+        result = run_numpy(arguments.workload, arguments.epochs, data, arguments.seed)
     report(arguments.framework, arguments.workload, result)
 
 

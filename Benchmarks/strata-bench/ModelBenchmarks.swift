@@ -65,8 +65,10 @@ func secondsSince(_ start: UInt64) -> Double {
 }
 
 /// Trains (or, for `predict`, runs) the workload and prints a table and one JSON line.
-func runModelBenchmark(_ workload: Workload, epochs: Int, data: LabeledDataset) throws {
-  let model = workload.makeModel(seed: 1)
+func runModelBenchmark(
+  _ workload: Workload, epochs: Int, seed: UInt64 = 1, data: LabeledDataset
+) throws {
+  let model = workload.makeModel(seed: seed)
   model.compile(
     optimizer: .adam(learningRate: 1e-3), loss: .sparseCategoricalCrossentropy, metrics: [.accuracy]
   )

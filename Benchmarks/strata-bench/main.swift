@@ -3,9 +3,10 @@ import Strata
 
 // strata-bench: throughput of Strata's kernels and models, with peers measured in the same run.
 //
-//   strata-bench gemm | mlp-a | mlp-s | mlp-bn | predict | all  [--epochs N] [--data DIR] [--threads N]
+//   strata-bench gemm | mlp-a | mlp-s | mlp-bn | predict | all  [--epochs N] [--data DIR]
+//                [--threads N] [--seed N]
 let usage =
-  "usage: strata-bench gemm|mlp-a|mlp-s|mlp-bn|predict|all [--epochs N] [--data DIR] [--threads N]"
+  "usage: strata-bench gemm|mlp-a|mlp-s|mlp-bn|predict|all [--epochs N] [--data DIR] [--threads N] [--seed N]"
 var arguments = Array(CommandLine.arguments.dropFirst())
 guard let command = arguments.first else {
   print(usage)
@@ -13,12 +14,14 @@ guard let command = arguments.first else {
 }
 arguments.removeFirst()
 var epochs = 3
+var seed: UInt64 = 1
 var dataDirectory: String? = nil
 while arguments.count >= 2 {
   let (flag, value) = (arguments[0], arguments[1])
   arguments.removeFirst(2)
   switch flag {
   case "--epochs": epochs = Int(value) ?? epochs
+  case "--seed": seed = UInt64(value) ?? seed
   case "--data": dataDirectory = value
   case "--threads": ComputeThreads.count = Int(value) ?? ComputeThreads.count
   default:
@@ -35,14 +38,15 @@ do {
     runGEMMBenchmark()
     let data = try benchmarkData(dataDirectory)
     for workload in Workload.allCases {
-      try runModelBenchmark(workload, epochs: epochs, data: data)
+      try runModelBenchmark(workload, epochs: epochs, seed: seed, data: data)
     }
   default:
     guard let workload = Workload(rawValue: command) else {
       print(usage)
       exit(64)
     }
-    try runModelBenchmark(workload, epochs: epochs, data: try benchmarkData(dataDirectory))
+    try runModelBenchmark(
+      workload, epochs: epochs, seed: seed, data: try benchmarkData(dataDirectory))
   }
 } catch {
   print(error)
