@@ -76,39 +76,69 @@ extension Tensor {
         Tensor.zipScalars(grad, output, op: "tanh") { $0 * (1 - $1 * $1) }
       }
     case .softplus:
-      return unaryOp({ Swift.max($0, 0) + Foundation.log1p(Foundation.exp(-Swift.abs($0))) }) {
-        x, _ in
-        stableSigmoid(x)
+      let value = mapScalars { Swift.max($0, 0) + Foundation.log1p(Foundation.exp(-Swift.abs($0))) }
+      guard isTraced else { return value }
+      let input = detached
+      return Tensor.record(value, input: self) { grad in
+        Tensor.zipScalars(grad, input, op: "activation") { $0 * stableSigmoid($1) }
       }
     case .elu(let alpha):
       return unaryOp({ $0 > 0 ? $0 : alpha * Foundation.expm1($0) }) { x, y in x > 0 ? 1 : y + alpha
       }
     case .selu:
       let (alpha, scale) = (ElementwiseActivation.seluAlpha, ElementwiseActivation.seluScale)
-      return unaryOp({ scale * ($0 > 0 ? $0 : alpha * Foundation.expm1($0)) }) { x, _ in
-        x > 0 ? scale : scale * alpha * Foundation.exp(x)
+      let value = mapScalars { scale * ($0 > 0 ? $0 : alpha * Foundation.expm1($0)) }
+      guard isTraced else { return value }
+      let input = detached
+      return Tensor.record(value, input: self) { grad in
+        Tensor.zipScalars(grad, input, op: "activation") {
+          $0 * ($1 > 0 ? scale : scale * alpha * Foundation.exp($1))
+        }
       }
     case .leakyRelu(let alpha):
-      return unaryOp({ $0 > 0 ? $0 : alpha * $0 }) { x, _ in x > 0 ? 1 : alpha }
+      let value = mapScalars { $0 > 0 ? $0 : alpha * $0 }
+      guard isTraced else { return value }
+      let input = detached
+      return Tensor.record(value, input: self) { grad in
+        Tensor.zipScalars(grad, input, op: "activation") { $0 * ($1 > 0 ? 1 : alpha) }
+      }
     case .gelu(let approximate):
       if approximate {
         let c = Float((2 / Double.pi).squareRoot())
-        return unaryOp({ x in 0.5 * x * (1 + Foundation.tanh(c * (x + 0.044715 * x * x * x))) }) {
-          x, _ in
-          let inner = c * (x + 0.044715 * x * x * x)
-          let t = Foundation.tanh(inner)
-          return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x)
+        let value = mapScalars { x in
+          0.5 * x * (1 + Foundation.tanh(c * (x + 0.044715 * x * x * x)))
+        }
+        guard isTraced else { return value }
+        let input = detached
+        return Tensor.record(value, input: self) { grad in
+          Tensor.zipScalars(grad, input, op: "activation") { g, x in
+            let inner = c * (x + 0.044715 * x * x * x)
+            let t = Foundation.tanh(inner)
+            return g * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x))
+          }
         }
       }
-      return unaryOp({ x in 0.5 * x * (1 + Foundation.erf(x / Float(2).squareRoot())) }) { x, _ in
-        let cdf = 0.5 * (1 + Foundation.erf(x / Float(2).squareRoot()))
-        let pdf = Foundation.exp(-0.5 * x * x) / Float((2 * Double.pi).squareRoot())
-        return cdf + x * pdf
+      let value = mapScalars { x in 0.5 * x * (1 + Foundation.erf(x / Float(2).squareRoot())) }
+      guard isTraced else { return value }
+      let input = detached
+      return Tensor.record(value, input: self) { grad in
+        Tensor.zipScalars(grad, input, op: "activation") { g, x in
+          let cdf = 0.5 * (1 + Foundation.erf(x / Float(2).squareRoot()))
+          let pdf = Foundation.exp(-0.5 * x * x) / Float((2 * Double.pi).squareRoot())
+          return g * (cdf + x * pdf)
+        }
       }
     case .swish:
-      return unaryOp({ $0 * stableSigmoid($0) }) { x, _ in
-        let s = stableSigmoid(x)
-        return s + x * s * (1 - s)
+      // x·σ(x) from the vectorised sigmoid; the derivative σ + x·σ(1 − σ) is formed in the
+      // forward pass (it needs both x and σ) and the pullback multiplies by it.
+      let sigmoid = sigmoidValues()
+      let value = Tensor.zipScalars(self, sigmoid, op: "swish") { $0 * $1 }
+      guard isTraced else { return value }
+      let derivative = Tensor.zipScalars(self, sigmoid, op: "swish") { x, s in
+        s + x * s * (1 - s)
+      }
+      return Tensor.record(value, input: self) { grad in
+        Tensor.zipScalars(grad, derivative, op: "swish") { $0 * $1 }
       }
     }
   }
