@@ -83,7 +83,13 @@ extension Tensor {
         Tensor.zipScalars(grad, input, op: "activation") { $0 * stableSigmoid($1) }
       }
     case .elu(let alpha):
-      return unaryOp({ $0 > 0 ? $0 : alpha * Foundation.expm1($0) }) { x, y in x > 0 ? 1 : y + alpha
+      let value = mapScalars { $0 > 0 ? $0 : alpha * Foundation.expm1($0) }
+      guard isTraced else { return value }
+      // The derivative (1 above zero, y + α below) needs x and y: formed here, multiplied in
+      // the pullback.
+      let derivative = Tensor.zipScalars(self, value, op: "elu") { x, y in x > 0 ? 1 : y + alpha }
+      return Tensor.record(value, input: self) { grad in
+        Tensor.zipScalars(grad, derivative, op: "elu") { $0 * $1 }
       }
     case .selu:
       let (alpha, scale) = (ElementwiseActivation.seluAlpha, ElementwiseActivation.seluScale)

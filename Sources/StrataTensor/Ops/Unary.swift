@@ -3,24 +3,6 @@ import Foundation
 // Elementwise math functions and their derivatives.
 
 extension Tensor {
-  /// A unary op whose derivative is computed from the input and output values.
-  ///
-  /// The derivative is a stored closure, called once per element in the pullback; the ops on
-  /// training's hot paths spell their pullbacks out instead, so the loop is specialised.
-  @inline(__always)
-  func unaryOp(
-    _ f: (Float) -> Float, derivative: @escaping (_ x: Float, _ y: Float) -> Float
-  ) -> Tensor {
-    let value = mapScalars(f)
-    guard isTraced else { return value }
-    let input = detached
-    let output = value.detached
-    return Tensor.record(value, input: self) { grad in
-      let local = Tensor.zipScalars(input, output, op: "derivative", derivative)
-      return Tensor.zipScalars(grad, local, op: "multiply") { $0 * $1 }
-    }
-  }
-
   /// eˣ elementwise.
   public func exp() -> Tensor {
     let value = expValues()
