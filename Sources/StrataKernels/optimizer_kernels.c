@@ -1,8 +1,9 @@
 // Optimizer update passes: one loop over a parameter and its slots.
 //
 // Swift's SIMD square root is lowered lane by lane with a libm fallback, which made the Adam
-// pass the largest cost of a small model's step (38% of an MLP-S epoch). Here the same loop body is compiled three
-// times (AVX-512, AVX2, baseline) and clang vectorises each; the CPU picks one at run time.
+// pass the largest cost of a small model's step (38% of an MLP-S epoch). Here the same loop
+// body is compiled three times (AVX-512, AVX2, baseline) and clang vectorises each; the CPU
+// picks one at run time.
 // Contraction into FMA is off, so every version rounds each operation alike and all three
 // give the same bits as the scalar formula.
 #include "StrataKernels.h"
@@ -15,8 +16,6 @@
 #pragma clang fp contract(off)
 #endif
 
-#define ALWAYS_INLINE STRATA_ALWAYS_INLINE
-
 // sqrtf may set errno, which keeps compilers from vectorising it; the element-wise builtin is
 // the bare IEEE square root (the same correctly rounded value).
 #if defined(__has_builtin)
@@ -28,7 +27,7 @@
 #define ROOT(x) sqrtf(x)
 #endif
 
-ALWAYS_INLINE void adam_body(long n, float *restrict p, const float *restrict g,
+STRATA_ALWAYS_INLINE void adam_body(long n, float *restrict p, const float *restrict g,
                              float *restrict m, float *restrict v, float *restrict vmax,
                              float alpha, float beta1, float beta2, float epsilon) {
   const float keep1 = 1.0f - beta1, keep2 = 1.0f - beta2;
@@ -55,7 +54,7 @@ ALWAYS_INLINE void adam_body(long n, float *restrict p, const float *restrict g,
   }
 }
 
-ALWAYS_INLINE void rmsprop_body(long n, float *restrict p, const float *restrict g,
+STRATA_ALWAYS_INLINE void rmsprop_body(long n, float *restrict p, const float *restrict g,
                                 float *restrict average, float *restrict velocity,
                                 float *restrict mean, float lr, float rho, float momentum,
                                 float epsilon) {
@@ -81,7 +80,7 @@ ALWAYS_INLINE void rmsprop_body(long n, float *restrict p, const float *restrict
   }
 }
 
-ALWAYS_INLINE void sgd_body(long n, float *restrict p, const float *restrict g,
+STRATA_ALWAYS_INLINE void sgd_body(long n, float *restrict p, const float *restrict g,
                             float *restrict velocity, float lr, float momentum, int nesterov) {
   if (!velocity) {
     for (long i = 0; i < n; i++) p[i] = p[i] - lr * g[i];

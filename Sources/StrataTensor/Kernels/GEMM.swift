@@ -2,12 +2,13 @@ import StrataKernels
 
 /// Single-precision matrix multiply: `C = op(A) · op(B)` or `C += op(A) · op(B)`.
 ///
-/// The Goto/BLIS scheme: the `k` dimension is cut into equal blocks of at most `depthBlock`, rows of `op(A)`
-/// into blocks of `rowBlock`; each block of `op(A)` and `op(B)` is packed into panels of
-/// `STRATA_GEMM_MR` rows / the micro-kernel's panel width (16 for AVX2, 32 for AVX-512) so
-/// that the C micro-kernel reads both contiguously. Transposed operands are handled by packing, never materialised. Large
-/// products are split over threads by columns (or rows) of C; each element of C is always
-/// summed in the same order, so results do not depend on the thread count.
+/// The Goto/BLIS scheme: the `k` dimension is cut into equal blocks of at most `depthBlock`,
+/// rows of `op(A)` into blocks of `rowBlock`; each block of `op(A)` and `op(B)` is packed into
+/// panels of `STRATA_GEMM_MR` rows / the micro-kernel's panel width (16 for AVX2, 32 for
+/// AVX-512) so that the C micro-kernel reads both contiguously. Transposed operands are handled
+/// by packing, never materialised. Large products are split over threads by columns (or rows)
+/// of C; each element of C is always summed in the same order, so results do not depend on the
+/// thread count.
 enum GEMM {
   static let microRows = Int(STRATA_GEMM_MR)
   static let depthBlock = 256

@@ -80,29 +80,33 @@ extension Tensor {
       // the gradient, so it stays exactly centred.
       var sumDy = [Float](repeating: 0, count: features)
       var sumDyXhat = [Float](repeating: 0, count: features)
-      var dx: [Float]? = needs[0] ? [Float](repeating: 0, count: rows * features) : nil
-      grad.scalars.withUnsafeBufferPointer { dy in
-        x.scalars.withUnsafeBufferPointer { px in
-          sumDy.withUnsafeMutableBufferPointer { sd in
-            sumDyXhat.withUnsafeMutableBufferPointer { sdx in
-              let (pdy, pxx, psd, psdx) = (
-                dy.baseAddress!, px.baseAddress!, sd.baseAddress!, sdx.baseAddress!
-              )
-              func run(_ pdx: UnsafeMutablePointer<Float>?) {
+      // One kernel pass gives the sums and, when asked for, dx (every element written).
+      func pullback(into dx: UnsafeMutablePointer<Float>?) {
+        grad.scalars.withUnsafeBufferPointer { dy in
+          x.scalars.withUnsafeBufferPointer { px in
+            sumDy.withUnsafeMutableBufferPointer { sd in
+              sumDyXhat.withUnsafeMutableBufferPointer { sdx in
+                let (pdy, pxx, psd, psdx) = (
+                  dy.baseAddress!, px.baseAddress!, sd.baseAddress!, sdx.baseAddress!
+                )
                 Tensor.forFeatureRanges(rows: rows, features: features) { range in
                   strata_batch_norm_backward(
                     rows, features, range.lowerBound, range.upperBound, pdy, pxx, mean, invStd,
-                    scale, pdx, psd, psdx)
+                    scale, dx, psd, psdx)
                 }
-              }
-              if dx != nil {
-                dx!.withUnsafeMutableBufferPointer { run($0.baseAddress!) }
-              } else {
-                run(nil)
               }
             }
           }
         }
+      }
+      var dx: [Float]? = nil
+      if needs[0] {
+        dx = [Float](unsafeUninitializedCapacity: rows * features) { buffer, initialized in
+          pullback(into: buffer.baseAddress!)
+          initialized = rows * features
+        }
+      } else {
+        pullback(into: nil)
       }
       var result: [Tensor?] = [dx.map { Tensor(shape: x.shape, storage: $0) }]
       if hasGamma {
@@ -119,13 +123,13 @@ extension Tensor {
   /// Runs `body` over the features `0..<features`, split into ranges of whole 16-feature groups
   /// over the compute threads when the batch is large enough.
   static func forFeatureRanges(rows: Int, features: Int, _ body: (Range<Int>) -> Void) {
+    if rows * features < elementwiseParallelThreshold {
+      body(0..<features)
+      return
+    }
     let groups = (features + 15) / 16
-    let parts = rows * features < elementwiseParallelThreshold ? 1 : groups
-    parallelRanges(count: parts, minimumChunk: 1) { range in
-      let scale = parts == 1 ? features : 16
-      body(
-        Swift.min(
-          features, range.lowerBound * scale)..<Swift.min(features, range.upperBound * scale))
+    parallelRanges(count: groups, minimumChunk: 1) { range in
+      body((range.lowerBound * 16)..<Swift.min(features, range.upperBound * 16))
     }
   }
 }

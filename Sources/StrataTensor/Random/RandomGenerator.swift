@@ -7,6 +7,8 @@ import Foundation
 /// so one seed reproduces weights, dropout masks and shuffles bit for bit.
 public struct RandomGenerator: RandomNumberGenerator, Sendable {
   private var state: UInt64
+  /// SplitMix64's increment (the golden ratio in 64 bits); the bulk kernels use it too.
+  private static let gamma: UInt64 = 0x9E37_79B9_7F4A_7C15
 
   /// Creates a generator whose sequence is fixed by `seed`.
   public init(seed: UInt64) {
@@ -17,13 +19,13 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable {
   /// the mix of `state + i·γ`, which the bulk kernels compute directly.
   mutating func takeDraws(_ count: Int) -> UInt64 {
     let start = state
-    state &+= 0x9E37_79B9_7F4A_7C15 &* UInt64(count)
+    state &+= Self.gamma &* UInt64(count)
     return start
   }
 
   /// The next 64 random bits.
   public mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
+    state &+= Self.gamma
     var z = state
     z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
     z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
