@@ -34,3 +34,16 @@ import Testing
   let g = gradient(at: [Tensor([1, 3, 3])]) { p in p[0].max() }
   #expect(g[0].scalars == [0, 0.5, 0.5])
 }
+
+@Test func longSumsKeepFloat32Accuracy() {
+  // 2·10⁶ copies of Float(0.1) (= 0.100000001490116…) sum to 200,000.003, which is 200,000
+  // in float32. A Float running sum ends at 197,024.78 (NumPy's cumsum); NumPy's pairwise
+  // sum gives 200,000.02.
+  let tenths = Tensor.full([2_000_000], value: 0.1)
+  #expect(tenths.sum().scalar == 200_000)
+  #expect(tenths.mean().scalar == 0.1)
+  // Along a leading axis (each column its own running sum): 10⁶ × 0.1 = 100,000.0015 → 100,000;
+  // a Float running sum ends at 100,958.34 (NumPy's cumsum).
+  let columns = tenths.reshaped(to: [1_000_000, 2])
+  #expect(columns.sum(alongAxis: 0).scalars == [100_000, 100_000])
+}
