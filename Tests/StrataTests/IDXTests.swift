@@ -118,7 +118,7 @@ func writeTinyMNIST(to folder: URL, count: Int = 3, labels: [UInt8]? = nil) thro
   defer { try? FileManager.default.removeItem(at: folder) }
   let source = DatasetSource(
     name: "example-set", files: ["a.gz"], systemDirectory: "/usr/share/datasets/example-set",
-    downloadBase: "https://example.invalid/")
+    downloadBase: "https://example.invalid/", sha256: [:])
   let candidates = source.candidateDirectories(explicit: folder).map(\.path)
   #expect(candidates.first == folder.path)
   #expect(candidates.last == "/usr/share/datasets/example-set")

@@ -1,9 +1,5 @@
 import Foundation
 
-#if canImport(FoundationNetworking)
-  import FoundationNetworking
-#endif
-
 /// A labelled image data set split into training and test sets.
 public struct LabeledDataset {
   /// Training images: `[n, 784]` when flattened, `[n, 28, 28]` otherwise.
@@ -26,6 +22,9 @@ struct DatasetSource {
   let systemDirectory: String?
   /// The HTTPS base URL the files are downloaded from when no local copy exists.
   let downloadBase: String
+  /// The published SHA-256 of each file as served from `downloadBase`; a download that does
+  /// not match is rejected. (Local copies are not hashed: Debian's package recompresses them.)
+  let sha256: [String: String]
 
   /// The folders to search, in the documented order.
   func candidateDirectories(explicit: URL?) -> [URL] {
@@ -76,44 +75,33 @@ struct DatasetSource {
       """)
   }
 
-  /// Downloads every file over HTTPS, checks it (gzip CRC-32 and length, IDX structure), and
-  /// moves it into place atomically.
+  /// Downloads every file, checks each against its SHA-256 and as gzip (CRC-32, length) and
+  /// IDX, and only when all are good moves them into `directory`, each atomically.
   func download(into directory: URL) throws {
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    var verified: [(file: String, data: Data)] = []
     for file in files {
-      guard let url = URL(string: downloadBase + file) else { continue }
-      writeToStandardOutput("Downloading \(url.absoluteString) …\n")
-      let data = try fetch(url)
-      // The checksum: the gzip CRC-32 and length of the content, and a valid IDX file.
+      guard let url = URL(string: downloadBase + file) else {
+        throw StrataError(.invalidArgument, "\(downloadBase + file): not a URL")
+      }
+      let data = try downloadData(from: url)
+      if let expected = sha256[file] {
+        let found = SHA256.hexDigest(of: [UInt8](data))
+        guard found == expected else {
+          throw StrataError(
+            .fileFormat,
+            "\(url.absoluteString): SHA-256 \(found), expected \(expected) (a corrupt or changed download; nothing was written)"
+          )
+        }
+      }
       _ = try IDX.parse(
         try Gzip.decompress([UInt8](data), source: url.absoluteString), source: url.absoluteString)
+      verified.append((file, data))
+    }
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    for (file, data) in verified {
       try writeAtomically(data, to: directory.appendingPathComponent(file))
-      writeToStandardOutput(
-        "  \(data.count) bytes written to \(directory.appendingPathComponent(file).path)\n")
     }
-  }
-
-  private func fetch(_ url: URL) throws -> Data {
-    let semaphore = DispatchSemaphore(value: 0)
-    nonisolated(unsafe) var result: Result<Data, Error> = .failure(
-      StrataError(.fileFormat, "\(url.absoluteString): no response"))
-    let configuration = URLSessionConfiguration.ephemeral
-    configuration.timeoutIntervalForRequest = 20
-    let task = URLSession(configuration: configuration).dataTask(with: url) {
-      data, response, error in
-      if let error {
-        result = .failure(error)
-      } else if let http = response as? HTTPURLResponse, http.statusCode != 200 {
-        result = .failure(
-          StrataError(.fileFormat, "\(url.absoluteString): HTTP status \(http.statusCode)"))
-      } else if let data {
-        result = .success(data)
-      }
-      semaphore.signal()
-    }
-    task.resume()
-    semaphore.wait()
-    return try result.get()
+    writeToStandardOutput("\(name): \(files.count) files checked and saved in \(directory.path)\n")
   }
 }
 
@@ -165,7 +153,18 @@ public enum MNIST {
       "t10k-labels-idx1-ubyte.gz",
     ],
     systemDirectory: nil,
-    downloadBase: "https://storage.googleapis.com/cvdf-datasets/mnist/")
+    downloadBase: "https://storage.googleapis.com/cvdf-datasets/mnist/",
+    // As TensorFlow Datasets publishes them for these URLs.
+    sha256: [
+      "train-images-idx3-ubyte.gz":
+        "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
+      "train-labels-idx1-ubyte.gz":
+        "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
+      "t10k-images-idx3-ubyte.gz":
+        "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
+      "t10k-labels-idx1-ubyte.gz":
+        "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
+    ])
 
   /// Loads MNIST with the options of "Deep Learning from Scratch"'s `load_mnist`.
   ///
@@ -199,7 +198,20 @@ public enum FashionMNIST {
     name: "fashion-mnist",
     files: MNIST.source.files,
     systemDirectory: "/usr/share/datasets/fashion-mnist",
-    downloadBase: "https://storage.googleapis.com/tensorflow/tf-keras-datasets/")
+    downloadBase: "https://storage.googleapis.com/tensorflow/tf-keras-datasets/",
+    // Zalando's release files (their MD5s, as Zalando lists them: 8d4fb7e6…, 25c81989…,
+    // bef4ecab…, bb300cfd…); Keras's mirror serves files of exactly their sizes (26,421,880,
+    // 29,515, 4,422,102 and 5,148 bytes).
+    sha256: [
+      "train-images-idx3-ubyte.gz":
+        "3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84",
+      "train-labels-idx1-ubyte.gz":
+        "a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845",
+      "t10k-images-idx3-ubyte.gz":
+        "346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073",
+      "t10k-labels-idx1-ubyte.gz":
+        "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5",
+    ])
 
   /// Loads Fashion-MNIST with the options of `load_mnist`; look-up order: `directory`,
   /// `$STRATA_DATASETS/fashion-mnist`, `~/.strata/datasets/fashion-mnist`,
