@@ -39,7 +39,12 @@ final class LocalHTTPServer: @unchecked Sendable {
   /// The URL of a path on this server.
   func url(_ path: String) -> String { "http://127.0.0.1:\(port)/\(path)" }
 
+  private var stopped = false
+
+  /// Closes the listening socket (once, however often it is called).
   func stop() {
+    guard !stopped else { return }
+    stopped = true
     shutdown(listener, Int32(SHUT_RDWR))
     close(listener)
   }
@@ -150,4 +155,39 @@ private func tinyMNISTFiles() throws -> [String: [UInt8]] {
   expectStrataError(.fileFormat, containing: "\(server.url("absent.gz")): HTTP status 404") {
     try source.download(into: target)
   }
+}
+
+@Test func loadingDownloadsIntoTheHomeFolderOnlyWhenNothingLocalIsFound() throws {
+  let files = try tinyMNISTFiles()
+  let server = try LocalHTTPServer(files: files)
+  defer { server.stop() }
+  let source = DatasetSource(
+    name: "tiny", files: MNIST.source.files, systemDirectory: nil, downloadBase: server.url(""),
+    sha256: files.mapValues { SHA256.hexDigest(of: $0) })
+  let home = try temporaryFolder()
+  defer { try? FileManager.default.removeItem(at: home) }
+  let environment = ["HOME": home.path]
+  let cache = home.appendingPathComponent(".strata/datasets/tiny")
+  // Nothing local: the files are fetched into ~/.strata/datasets/tiny.
+  #expect(
+    try source.locate(explicit: nil, allowDownload: true, environment: environment).path
+      == cache.path)
+  #expect(
+    try FileManager.default.contentsOfDirectory(atPath: cache.path).sorted()
+      == MNIST.source.files.sorted())
+  // Found there the next time, with the server gone.
+  server.stop()
+  #expect(
+    try source.locate(explicit: nil, allowDownload: true, environment: environment).path
+      == cache.path)
+  // $STRATA_DATASETS comes before ~/.strata/datasets.
+  let shared = try temporaryFolder()
+  defer { try? FileManager.default.removeItem(at: shared) }
+  try FileManager.default.createDirectory(
+    at: shared.appendingPathComponent("tiny"), withIntermediateDirectories: true)
+  try writeTinyMNIST(to: shared.appendingPathComponent("tiny"))
+  let both = ["HOME": home.path, "STRATA_DATASETS": shared.path]
+  #expect(
+    try source.locate(explicit: nil, allowDownload: true, environment: both).path
+      == shared.appendingPathComponent("tiny").path)
 }

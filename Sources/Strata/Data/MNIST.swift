@@ -26,26 +26,37 @@ struct DatasetSource {
   /// not match is rejected. (Local copies are not hashed: Debian's package recompresses them.)
   let sha256: [String: String]
 
-  /// The folders to search, in the documented order.
-  func candidateDirectories(explicit: URL?) -> [URL] {
+  /// The folders to search, in the documented order, reading `STRATA_DATASETS` and `HOME`
+  /// from `environment`.
+  func candidateDirectories(
+    explicit: URL?, environment: [String: String] = ProcessInfo.processInfo.environment
+  ) -> [URL] {
     var result: [URL] = []
     if let explicit { result.append(explicit) }
-    if let root = ProcessInfo.processInfo.environment["STRATA_DATASETS"], !root.isEmpty {
+    if let root = environment["STRATA_DATASETS"], !root.isEmpty {
       result.append(URL(fileURLWithPath: root).appendingPathComponent(name))
     }
-    result.append(Self.userDirectory.appendingPathComponent(name))
+    result.append(userDirectory(environment: environment))
     if let systemDirectory { result.append(URL(fileURLWithPath: systemDirectory)) }
     return result
   }
 
-  static var userDirectory: URL {
-    FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".strata/datasets")
+  /// `~/.strata/datasets/<name>`, where `~` is `$HOME` as the shell and Python's `expanduser`
+  /// read it, or the account's home folder when `HOME` is unset.
+  func userDirectory(environment: [String: String]) -> URL {
+    let home =
+      environment["HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+      ?? FileManager.default.homeDirectoryForCurrentUser
+    return home.appendingPathComponent(".strata/datasets").appendingPathComponent(name)
   }
 
   /// The first folder that holds every file, or a download into `~/.strata/datasets/<name>`;
   /// throws an error listing every place tried when neither works.
-  func locate(explicit: URL?, allowDownload: Bool) throws -> URL {
-    let candidates = candidateDirectories(explicit: explicit)
+  func locate(
+    explicit: URL?, allowDownload: Bool,
+    environment: [String: String] = ProcessInfo.processInfo.environment
+  ) throws -> URL {
+    let candidates = candidateDirectories(explicit: explicit, environment: environment)
     for directory in candidates
     where files.allSatisfy({
       FileManager.default.fileExists(atPath: directory.appendingPathComponent($0).path)
@@ -54,7 +65,7 @@ struct DatasetSource {
     }
     var downloadProblem = "downloading was not attempted"
     if allowDownload && explicit == nil {
-      let target = Self.userDirectory.appendingPathComponent(name)
+      let target = userDirectory(environment: environment)
       do {
         try download(into: target)
         return target
