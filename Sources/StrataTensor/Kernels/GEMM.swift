@@ -129,11 +129,11 @@ enum GEMM {
     let kBlockMax = (k + depthBlocks - 1) / depthBlocks
     let packedBCount = roundUp(nBlockMax, microColumns) * kBlockMax
     let packedACount = roundUp(mBlockMax, microRows) * kBlockMax
-    let packedB = UnsafeMutablePointer<Float>.allocate(capacity: packedBCount)
-    let packedA = UnsafeMutablePointer<Float>.allocate(capacity: packedACount)
+    let packedB = allocateCacheAligned(packedBCount)
+    let packedA = allocateCacheAligned(packedACount)
     defer {
-      packedB.deallocate()
-      packedA.deallocate()
+      UnsafeMutableRawPointer(packedB).deallocate()
+      UnsafeMutableRawPointer(packedA).deallocate()
     }
     var j0 = 0
     while j0 < n {
@@ -194,6 +194,15 @@ enum GEMM {
       }
       j0 += nc
     }
+  }
+
+  /// Room for `count` floats starting on a 64-byte cache line. `malloc` only promises 16
+  /// bytes, and a packed panel row that straddles two lines costs the micro-kernel a split
+  /// load on every step (six alternating runs on a Xeon: two-thread 128×784·784×512 was
+  /// faster aligned every time, by 3–15%).
+  private static func allocateCacheAligned(_ count: Int) -> UnsafeMutablePointer<Float> {
+    UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.stride, alignment: 64)
+      .bindMemory(to: Float.self, capacity: count)
   }
 
   @inline(__always) private static func roundUp(_ value: Int, _ multiple: Int) -> Int {
