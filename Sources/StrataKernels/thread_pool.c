@@ -4,8 +4,9 @@
 // makes dozens of parallel calls of a few microseconds each, and the wake-ups cost more than
 // the work. Here workers stay alive, spin for up to a millisecond after each job waiting for
 // the next (a training step's parallel calls come closer together than that, so a worker is
-// awake when the next one starts), and only then sleep on a condition variable. Parts are claimed from a shared counter; which
-// thread runs a part never changes what the part computes, so results stay deterministic.
+// awake when the next one starts), and only then sleep on a condition variable. Parts are
+// claimed from a shared counter; which thread runs a part never changes what the part
+// computes, so results stay deterministic.
 #include "StrataKernels.h"
 
 #include <pthread.h>

@@ -101,13 +101,21 @@ private func tinyMNISTFiles() throws -> [String: [UInt8]] {
   return files
 }
 
+/// A source named "tiny" that downloads `files` from `server`, expecting the given digests
+/// (by default the files' own).
+private func tinySource(
+  on server: LocalHTTPServer, files: [String: [UInt8]], sha256: [String: String]? = nil
+) -> DatasetSource {
+  DatasetSource(
+    name: "tiny", files: MNIST.source.files, systemDirectory: nil, downloadBase: server.url(""),
+    sha256: sha256 ?? files.mapValues { SHA256.hexDigest(of: $0) })
+}
+
 @Test func downloadFetchesChecksAndSavesEveryFile() throws {
   let files = try tinyMNISTFiles()
   let server = try LocalHTTPServer(files: files)
   defer { server.stop() }
-  let source = DatasetSource(
-    name: "tiny", files: MNIST.source.files, systemDirectory: nil, downloadBase: server.url(""),
-    sha256: files.mapValues { SHA256.hexDigest(of: $0) })
+  let source = tinySource(on: server, files: files)
   let target = try temporaryFolder().appendingPathComponent("tiny")
   defer { try? FileManager.default.removeItem(at: target.deletingLastPathComponent()) }
   try source.download(into: target)
@@ -128,9 +136,7 @@ private func tinyMNISTFiles() throws -> [String: [UInt8]] {
   var digests = files.mapValues { SHA256.hexDigest(of: $0) }
   let lastFile = MNIST.source.files.last!
   digests[lastFile] = String(repeating: "0", count: 64)
-  let source = DatasetSource(
-    name: "tiny", files: MNIST.source.files, systemDirectory: nil, downloadBase: server.url(""),
-    sha256: digests)
+  let source = tinySource(on: server, files: files, sha256: digests)
   let target = try temporaryFolder().appendingPathComponent("tiny")
   defer { try? FileManager.default.removeItem(at: target.deletingLastPathComponent()) }
   expectStrataError(
@@ -161,9 +167,7 @@ private func tinyMNISTFiles() throws -> [String: [UInt8]] {
   let files = try tinyMNISTFiles()
   let server = try LocalHTTPServer(files: files)
   defer { server.stop() }
-  let source = DatasetSource(
-    name: "tiny", files: MNIST.source.files, systemDirectory: nil, downloadBase: server.url(""),
-    sha256: files.mapValues { SHA256.hexDigest(of: $0) })
+  let source = tinySource(on: server, files: files)
   let home = try temporaryFolder()
   defer { try? FileManager.default.removeItem(at: home) }
   let environment = ["HOME": home.path]

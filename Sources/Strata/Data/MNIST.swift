@@ -95,8 +95,9 @@ struct DatasetSource {
         throw StrataError(.invalidArgument, "\(downloadBase + file): not a URL")
       }
       let data = try downloadData(from: url)
+      let bytes = [UInt8](data)
       if let expected = sha256[file] {
-        let found = SHA256.hexDigest(of: [UInt8](data))
+        let found = SHA256.hexDigest(of: bytes)
         guard found == expected else {
           throw StrataError(
             .fileFormat,
@@ -105,7 +106,7 @@ struct DatasetSource {
         }
       }
       _ = try IDX.parse(
-        try Gzip.decompress([UInt8](data), source: url.absoluteString), source: url.absoluteString)
+        try Gzip.decompress(bytes, source: url.absoluteString), source: url.absoluteString)
       verified.append((file, data))
     }
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
