@@ -24,5 +24,5 @@ let package = Package(
     .testTarget(name: "StrataTensorTests", dependencies: ["StrataTensor"]),
     .testTarget(name: "StrataTests", dependencies: ["Strata"]),
   ],
-  swiftLanguageModes: [.v5]
+  swiftLanguageModes: [.v6]
 )

@@ -8,7 +8,7 @@
 /// let x = Tensor([[1, 2], [3, 4]])
 /// let y = (x * 2 + 1).sum()   // 24
 /// ```
-public struct Tensor {
+public struct Tensor: Sendable {
   /// The size of each dimension, outermost first. A scalar has the shape `[]`.
   public private(set) var shape: [Int]
   /// The values in row-major order (the last dimension varies fastest).

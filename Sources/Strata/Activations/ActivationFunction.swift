@@ -2,11 +2,11 @@
 ///
 /// Use the static members: `Dense(units: 10, activation: .softmax)`, `.relu`,
 /// `.leakyRelu(alpha: 0.3)`, or your own with `.custom(name:_:)`.
-public struct ActivationFunction: CustomStringConvertible {
+public struct ActivationFunction: CustomStringConvertible, Sendable {
   enum Kind {
     case elementwise(ElementwiseActivation)
     case softmax
-    case custom((Tensor) -> Tensor)
+    case custom(@Sendable (Tensor) -> Tensor)
   }
 
   /// The Keras name of the function (`"relu"`, `"softmax"`, …), used in summaries and files.
@@ -74,7 +74,7 @@ public struct ActivationFunction: CustomStringConvertible {
   }
 
   /// An activation made of engine ops; its gradient follows from them.
-  public static func custom(name: String, _ body: @escaping (Tensor) -> Tensor)
+  public static func custom(name: String, _ body: @escaping @Sendable (Tensor) -> Tensor)
     -> ActivationFunction
   {
     ActivationFunction(name: name, kind: .custom(body))

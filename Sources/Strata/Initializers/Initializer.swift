@@ -4,10 +4,10 @@ import Foundation
 ///
 /// Fans follow Keras's `compute_fans`: a `[in, out]` kernel has `fanIn = in`, `fanOut = out`;
 /// for rank > 2 the leading axes multiply both.
-public struct Initializer: CustomStringConvertible {
+public struct Initializer: CustomStringConvertible, Sendable {
   /// The Keras name (`"glorot_uniform"`, …).
   public let name: String
-  let draw: (_ shape: [Int], _ generator: inout RandomGenerator) -> Tensor
+  let draw: @Sendable (_ shape: [Int], _ generator: inout RandomGenerator) -> Tensor
 
   /// Draws a tensor of `shape`.
   public func callAsFunction(_ shape: [Int], generator: inout RandomGenerator) -> Tensor {

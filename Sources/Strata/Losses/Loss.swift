@@ -4,7 +4,7 @@
 /// `loss: .binaryCrossentropy(fromLogits: true)`. Formulas follow Keras 3
 /// (`keras/src/losses/losses.py`), with its `epsilon = 1e-7` clipping of probabilities.
 /// The batch loss is `Σ(values · sampleWeight) / N` (Keras's `sum_over_batch_size`).
-public struct Loss: CustomStringConvertible {
+public struct Loss: CustomStringConvertible, Sendable {
   /// What labels a loss expects, for validation before training.
   enum Labels {
     /// Integer class indices `[N]` or `[N, 1]` for an output `[N, classes]`.
@@ -33,7 +33,7 @@ public struct Loss: CustomStringConvertible {
   var parameters: [String: Float] = [:]
   /// Whether the loss is built in (so a saved model can rebuild it by name).
   var isBuiltIn = true
-  let perSample: (_ target: Tensor, _ prediction: Tensor) -> Tensor
+  let perSample: @Sendable (_ target: Tensor, _ prediction: Tensor) -> Tensor
 
   /// The Keras name.
   public var description: String { name }
@@ -57,7 +57,7 @@ public struct Loss: CustomStringConvertible {
   /// A loss from your own per-sample function of `(target, prediction)`, built from engine
   /// ops (its gradient follows from them). Return one value per sample, or a scalar.
   public static func custom(
-    name: String, _ body: @escaping (_ target: Tensor, _ prediction: Tensor) -> Tensor
+    name: String, _ body: @escaping @Sendable (_ target: Tensor, _ prediction: Tensor) -> Tensor
   ) -> Loss {
     Loss(
       name: name, labels: .real, fromLogits: false, fusion: nil, isBuiltIn: false, perSample: body)

@@ -3,13 +3,13 @@
 /// Each metric keeps running state over an epoch (Keras's `total`/`count`), so an epoch value
 /// is the mean over samples, not over batches. Names are Keras's and appear in ``History``:
 /// `.accuracy` → `accuracy`, `.binaryCrossentropy` → `binary_crossentropy`.
-public struct Metric: CustomStringConvertible {
+public struct Metric: CustomStringConvertible, Sendable {
   /// The name under which the metric is logged (`val_` is prefixed for validation).
   public let name: String
   /// Whether larger values are better (accuracy) or smaller ones (errors); used by callbacks
   /// with `mode: .auto`.
   public let higherIsBetter: Bool
-  let make: (MetricResolution) -> MetricAccumulator
+  let make: @Sendable (MetricResolution) -> MetricAccumulator
 
   /// The logged name.
   public var description: String { name }
@@ -98,7 +98,7 @@ public struct Metric: CustomStringConvertible {
   /// samples.
   public static func custom(
     name: String, higherIsBetter: Bool = true,
-    _ body: @escaping (_ target: Tensor, _ prediction: Tensor) -> Tensor
+    _ body: @escaping @Sendable (_ target: Tensor, _ prediction: Tensor) -> Tensor
   ) -> Metric {
     Metric(name: name, higherIsBetter: higherIsBetter) { _ in MeanAccumulator(body) }
   }

@@ -4,39 +4,49 @@
 /// append a node holding the indices of their traced inputs and a pullback that maps the
 /// gradient of the output to the gradients of the inputs. Pullbacks capture only untraced
 /// copies of tensors, so a tape never keeps itself alive through a cycle.
-final class Tape {
-  struct Node {
+///
+/// The nodes sit behind a lock, so ops on traced tensors may run on several threads (a task
+/// group inside the differentiated closure); the gradient pass itself runs on one.
+final class Tape: Sendable {
+  struct Node: Sendable {
     /// Tape indices of the op's inputs; `nil` for an input that is a constant.
     let parents: [Int?]
     /// Maps the output's gradient to one gradient per input (`nil` where none is needed).
-    let pullback: ((Tensor, [Bool]) -> [Tensor?])?
+    let pullback: Pullback?
     /// The shape of the node's value, used to seed and to check gradients.
     let shape: [Int]
   }
 
-  private(set) var nodes: [Node] = []
+  /// An op's gradient rule: the output's gradient and, per input, whether its gradient is
+  /// wanted, to one gradient (or `nil`) per input.
+  typealias Pullback = @Sendable (Tensor, [Bool]) -> [Tensor?]
+
+  private let nodes = Locked<[Node]>([])
 
   /// Drops every node (and the tensors their pullbacks hold) once gradients are computed, so
   /// that no reference cycle through a traced tensor can keep a tape alive.
   func releaseNodes() {
-    nodes.removeAll()
+    nodes.withLock { $0.removeAll() }
   }
 
   func appendLeaf(shape: [Int]) -> Int {
-    nodes.append(Node(parents: [], pullback: nil, shape: shape))
-    return nodes.count - 1
+    nodes.withLock { nodes in
+      nodes.append(Node(parents: [], pullback: nil, shape: shape))
+      return nodes.count - 1
+    }
   }
 
-  func append(
-    parents: [Int?], shape: [Int], pullback: @escaping (Tensor, [Bool]) -> [Tensor?]
-  ) -> Int {
-    nodes.append(Node(parents: parents, pullback: pullback, shape: shape))
-    return nodes.count - 1
+  func append(parents: [Int?], shape: [Int], pullback: @escaping Pullback) -> Int {
+    nodes.withLock { nodes in
+      nodes.append(Node(parents: parents, pullback: pullback, shape: shape))
+      return nodes.count - 1
+    }
   }
 
   /// Runs the pullbacks from `root` back to the start and returns the gradients of the
   /// requested nodes (zeros for nodes the root does not depend on).
   func gradients(from root: Int, seed: Tensor, of targets: [Int]) -> [Tensor] {
+    let nodes = self.nodes.current
     var grads = [Tensor?](repeating: nil, count: root + 1)
     var keep = [Bool](repeating: false, count: root + 1)
     for target in targets where target <= root { keep[target] = true }
@@ -69,7 +79,7 @@ final class Tape {
 }
 
 /// A tensor's place on a tape.
-struct Trace {
+struct Trace: Sendable {
   let tape: Tape
   let index: Int
 }
@@ -81,7 +91,7 @@ extension Tensor {
   /// The pullback receives the output's gradient and, for each input, whether its gradient is
   /// wanted; it returns one gradient (of the input's shape) or `nil` per input.
   static func record(
-    _ value: Tensor, inputs: [Tensor], pullback: @escaping (Tensor, [Bool]) -> [Tensor?]
+    _ value: Tensor, inputs: [Tensor], pullback: @escaping Tape.Pullback
   ) -> Tensor {
     guard let tape = inputs.lazy.compactMap({ $0.trace?.tape }).first else { return value }
     let parents = inputs.map { input -> Int? in
@@ -96,7 +106,7 @@ extension Tensor {
 
   /// Shorthand for a one-input op.
   static func record(
-    _ value: Tensor, input: Tensor, pullback: @escaping (Tensor) -> Tensor
+    _ value: Tensor, input: Tensor, pullback: @escaping @Sendable (Tensor) -> Tensor
   ) -> Tensor {
     guard input.trace != nil else { return value }
     return record(value, inputs: [input]) { grad, _ in [pullback(grad)] }

@@ -7,20 +7,19 @@ import StrataKernels
 /// environment variable holds a positive integer. Work is split into fixed, contiguous parts
 /// that do not depend on timing, so the same thread count always gives the same bits.
 public enum ComputeThreads {
-  private static let lock = NSLock()
-  nonisolated(unsafe) private static var configured: Int = {
+  private static let configured: Locked<Int> = {
     if let text = ProcessInfo.processInfo.environment["STRATA_NUM_THREADS"],
       let value = Int(text), value > 0
     {
-      return value
+      return Locked(value)
     }
-    return Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)
+    return Locked(Swift.max(1, ProcessInfo.processInfo.activeProcessorCount))
   }()
 
   /// The number of threads kernels split large work across (at least 1).
   public static var count: Int {
-    get { lock.withLock { configured } }
-    set { lock.withLock { configured = Swift.max(1, newValue) } }
+    get { configured.current }
+    set { configured.withLock { $0 = Swift.max(1, newValue) } }
   }
 }
 

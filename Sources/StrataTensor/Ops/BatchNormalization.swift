@@ -71,6 +71,7 @@ extension Tensor {
     let hasGamma = gamma != nil
     let inputCount = inputs.count
     let x = detached
+    let batchMean = mean
     let output = Tensor.record(value, inputs: inputs) { grad, needs in
       // The loss cannot change when a feature is shifted by a constant, so the exact input
       // gradient sums to zero over the batch. The closed form only does so up to the
@@ -91,7 +92,7 @@ extension Tensor {
                 )
                 Tensor.forFeatureRanges(rows: rows, features: features) { range in
                   strata_batch_norm_backward(
-                    rows, features, range.lowerBound, range.upperBound, pdy, pxx, mean, invStd,
+                    rows, features, range.lowerBound, range.upperBound, pdy, pxx, batchMean, invStd,
                     scale, dx, psd, psdx)
                 }
               }

@@ -29,13 +29,14 @@ extension Tensor {
         Swift.max(probabilities.scalars[i * classes + label], Float.leastNormalMagnitude))
     }
     let value = Tensor(shape: [n], storage: losses)
+    let labelIndices = indices
     return record(value, input: logits) { grad in
       var g = probabilities.scalars
       for i in 0..<n {
         let scale = grad.scalars[i]
         let row = i * classes
         for j in 0..<classes { g[row + j] *= scale }
-        g[row + indices[i]] -= scale
+        g[row + labelIndices[i]] -= scale
       }
       return Tensor(shape: [n, classes], storage: g)
     }

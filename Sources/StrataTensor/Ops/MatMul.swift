@@ -72,9 +72,9 @@ extension Tensor {
       "matmul: batched shapes \(shape) · \(other.shape) do not match")
     let batch = shape[0]
     let (m, k, n) = (shape[1], shape[2], other.shape[2])
-    func product(_ a: Tensor, _ b: Tensor, _ ta: Bool, _ tb: Bool, _ rows: Int, _ cols: Int)
-      -> Tensor
-    {
+    @Sendable func product(
+      _ a: Tensor, _ b: Tensor, _ ta: Bool, _ tb: Bool, _ rows: Int, _ cols: Int
+    ) -> Tensor {
       var out = [Float]()
       out.reserveCapacity(batch * rows * cols)
       let aStride = a.shape[1] * a.shape[2]

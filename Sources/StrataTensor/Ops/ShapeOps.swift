@@ -75,8 +75,9 @@ extension Tensor {
         }
       }
     }
-    var inverse = [Int](repeating: 0, count: rank)
-    for (i, p) in permutation.enumerated() { inverse[p] = i }
+    var inversePermutation = [Int](repeating: 0, count: rank)
+    for (i, p) in permutation.enumerated() { inversePermutation[p] = i }
+    let inverse = inversePermutation
     return Tensor.record(Tensor(shape: newShape, storage: out), input: self) {
       $0.transposed(permutation: inverse)
     }
