@@ -33,3 +33,10 @@ public struct StrataError: Error, Equatable, CustomStringConvertible, Sendable {
   /// The message.
   public var description: String { message }
 }
+
+extension StrataError {
+  /// The same error with `context` put in front of its message: `"layer 'dense': " + message`.
+  func prefixed(_ context: String) -> StrataError {
+    StrataError(kind, "\(context): \(message)")
+  }
+}

@@ -7,7 +7,7 @@ import Testing
 /// and returns the epochs it let run.
 func epochsRun(_ callback: any Callback, losses: [Float], key: String = "val_loss") throws -> Int {
   let (model, _, _) = try kerasReferenceModel()
-  model.compile(optimizer: .sgd, loss: .binaryCrossentropy)
+  model.compile(optimizer: .sgd, loss: .binaryCrossentropy, metrics: [.accuracy])
   let context = TrainingContext(
     model: model, parameters: ["epochs": losses.count, "steps": 1, "verbose": 0])
   model.stopTraining = false
@@ -26,7 +26,7 @@ func epochsRun(_ callback: any Callback, losses: [Float], key: String = "val_los
   // minDelta: 0.49 is not better than 0.5 by 0.05.
   #expect(
     try epochsRun(EarlyStopping(minDelta: 0.05, patience: 1), losses: [0.5, 0.49, 0.48, 0.1]) == 2)
-  // Accuracy goes up (mode .auto from the name).
+  // Accuracy goes up (mode .auto from the compiled metric's direction).
   #expect(
     try epochsRun(
       EarlyStopping(monitor: "val_accuracy", patience: 1), losses: [0.5, 0.6, 0.55, 0.9],
@@ -69,8 +69,48 @@ func epochsRun(_ callback: any Callback, losses: [Float], key: String = "val_los
 }
 
 @Test func unknownMonitorIsIgnoredWithAWarning() throws {
+  let stopper = EarlyStopping(monitor: "val_acc", patience: 0, mode: .max)
+  #expect(try epochsRun(stopper, losses: [0.9, 1, 1.1], key: "val_accuracy") == 3)
+  // Keras's wording, with the keys that are available.
   #expect(
-    try epochsRun(EarlyStopping(monitor: "val_acc", patience: 0), losses: [0.9, 1, 1.1]) == 3)
+    stopper.missingMonitorWarning
+      == "Warning: Early stopping is conditioned on metric `val_acc` which is not available. Available metrics are: val_accuracy"
+  )
+}
+
+@Test func autoModeUsesTheMetricsOwnDirection() throws {
+  // A custom metric named like a loss, but declared higher-is-better, is maximised: with
+  // patience 0, rising values never stop training.
+  let f1 = CustomMetric(name: "f1", higherIsBetter: true) { y, p in (y - p).abs() }
+  func run(_ metric: CustomMetric, _ values: [Float]) throws -> Int {
+    let (model, _, _) = try kerasReferenceModel()
+    model.compile(optimizer: .sgd, loss: .binaryCrossentropy, metrics: [metric])
+    let stopper = EarlyStopping(monitor: "val_f1", patience: 0)
+    let context = TrainingContext(model: model, parameters: [:])
+    try stopper.onTrainBegin(context: context)
+    var ran = 0
+    for (epoch, value) in values.enumerated() where !model.stopTraining {
+      stopper.onEpochEnd(epoch: epoch, logs: ["val_f1": value], context: context)
+      ran += 1
+    }
+    return ran
+  }
+  #expect(try run(f1, [0.1, 0.2, 0.3]) == 3)
+  // Without a direction, `.auto` cannot decide: Keras raises, and so does Strata, before
+  // any epoch runs.
+  let undecided = CustomMetric(name: "f1") { y, p in (y - p).abs() }
+  expectStrataError(.invalidArgument, containing: "maximized or minimized") {
+    _ = try run(undecided, [0.1])
+  }
+  let (model, x, y) = try kerasReferenceModel()
+  model.compile(optimizer: .sgd, loss: .binaryCrossentropy, metrics: [undecided])
+  let before = model.getWeights()
+  expectStrataError(.invalidArgument, containing: "monitor=val_f1") {
+    try model.fit(
+      x, y, epochs: 2, validationSplit: 0.34, verbose: 0,
+      callbacks: [EarlyStopping(monitor: "val_f1")])
+  }
+  #expect(model.getWeights() == before)
 }
 
 @Test func reduceLROnPlateauFollowsKeras() throws {
@@ -79,7 +119,7 @@ func epochsRun(_ callback: any Callback, losses: [Float], key: String = "val_los
   let callback = ReduceLROnPlateau(
     monitor: "loss", factor: 0.5, patience: 2, cooldown: 1, minLR: 0.02)
   let context = TrainingContext(model: model, parameters: [:])
-  callback.onTrainBegin(context: context)
+  try callback.onTrainBegin(context: context)
   var rates: [Float] = []
   for (epoch, loss) in [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0].enumerated() {
     callback.onEpochEnd(epoch: epoch, logs: ["loss": Float(loss)], context: context)
@@ -127,8 +167,8 @@ func epochsRun(_ callback: any Callback, losses: [Float], key: String = "val_los
   let weight = Weight(name: "w", value: Tensor([0]))
   let sgd = SGD().scheduled(
     by: ExponentialDecay(initialLearningRate: 0.1, decaySteps: 1, decayRate: 0.5))
-  sgd.apply([Tensor([1])], to: [weight])
-  sgd.apply([Tensor([1])], to: [weight])
+  try sgd.apply([Tensor([1])], to: [weight])
+  try sgd.apply([Tensor([1])], to: [weight])
   expectClose(weight.value.scalars, [-0.15])
 }
 
@@ -209,7 +249,8 @@ func epochsRun(_ callback: any Callback, losses: [Float], key: String = "val_los
 }
 
 @Test func sampleWeightsAreHonouredInMetrics() {
-  let accumulator = Metric.binaryAccuracy.make(MetricResolution(outputShape: [1], targetShape: [1]))
+  let accumulator = BinaryAccuracy().makeAccumulator(
+    for: MetricResolution(outputShape: [1], targetShape: [1]))
   // Right, wrong with weights 3 and 1: weighted accuracy 0.75.
   accumulator.update(
     target: Tensor([[1], [1]]), prediction: Tensor([[0.9], [0.1]]), sampleWeight: Tensor([3, 1]))

@@ -2,27 +2,28 @@ import Testing
 
 @testable import Strata
 
-@Test func varianceScalingInitializersHaveKerasLimits() {
+@Test func varianceScalingInitializersHaveKerasLimits() throws {
   var generator = RandomGenerator(seed: 3)
   // glorot_uniform on (300, 200): U(±sqrt(6 / 500)) = ±0.10954451.
-  let glorot = Initializer.glorotUniform([300, 200], generator: &generator)
+  let glorot = try Initializer.glorotUniform([300, 200], generator: &generator)
   let limit: Float = (6.0 / 500.0).squareRoot()
   #expect(glorot.scalars.allSatisfy { abs($0) <= limit })
   #expect(glorot.scalars.contains { abs($0) > 0.9 * limit })
   // he_normal on fan_in 300: truncated at 2σ of σ = sqrt(2/300)/0.8796 → |w| ≤ 0.18566.
-  let he = Initializer.heNormal([300, 200], generator: &generator)
+  let he = try Initializer.heNormal([300, 200], generator: &generator)
   let sigma: Float = (2.0 / 300.0).squareRoot() / 0.87962566
   #expect(he.scalars.allSatisfy { abs($0) <= 2 * sigma + 1e-6 })
   // The truncation makes the realised standard deviation sqrt(2/300).
   let realised = he.square().mean().scalar.squareRoot()
   #expect(abs(realised - (2.0 / 300.0).squareRoot()) < 0.002)
-  let lecun = Initializer.lecunNormal([400, 10], generator: &generator)
+  let lecun = try Initializer.lecunNormal([400, 10], generator: &generator)
   #expect(abs(lecun.square().mean().scalar.squareRoot() - (1.0 / 400.0).squareRoot()) < 0.002)
-  let books = Initializer.randomNormal(mean: 0, stddev: 0.01)([100, 100], generator: &generator)
+  let books = try Initializer.randomNormal(mean: 0, stddev: 0.01)(
+    [100, 100], generator: &generator)
   #expect(abs(books.square().mean().scalar.squareRoot() - 0.01) < 0.0005)
-  #expect(Initializer.zeros([2], generator: &generator).scalars == [0, 0])
-  #expect(Initializer.ones([2], generator: &generator).scalars == [1, 1])
-  #expect(Initializer.constant(3)([2], generator: &generator).scalars == [3, 3])
+  #expect(try Initializer.zeros([2], generator: &generator).scalars == [0, 0])
+  #expect(try Initializer.ones([2], generator: &generator).scalars == [1, 1])
+  #expect(try Initializer.constant(3)([2], generator: &generator).scalars == [3, 3])
 }
 
 @Test func fansFollowKeras() {

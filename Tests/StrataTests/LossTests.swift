@@ -16,24 +16,24 @@ import Testing
 @Test func crossentropiesMatchKeras() {
   // reference/keras.md §11: CCE per sample [0.0512933, 2.3025851], mean 1.1769392.
   let p = Tensor([[0.05, 0.95, 0], [0.1, 0.8, 0.1]])
-  let categorical = Loss.categoricalCrossentropy.values(
+  let categorical = CategoricalCrossentropy().values(
     target: Tensor([[0, 1, 0], [0, 0, 1]]), prediction: p)
   expectClose(categorical.scalars, [0.0512933, 2.3025851])
   expectClose([categorical.mean().scalar], [1.1769392])
-  let sparse = Loss.sparseCategoricalCrossentropy.values(target: Tensor([1, 2]), prediction: p)
+  let sparse = SparseCategoricalCrossentropy().values(target: Tensor([1, 2]), prediction: p)
   expectClose(sparse.scalars, [0.0512933, 2.3025851])
   // BCE from logits: y = [1, 0], z = [2, -1] → 0.22009484 (one sample of two values).
-  let logits = Loss.binaryCrossentropy(fromLogits: true).values(
+  let logits = BinaryCrossentropy(fromLogits: true).values(
     target: Tensor([[1, 0]]), prediction: Tensor([[2, -1]]))
   expectClose(logits.scalars, [0.22009484])
   // Keras's float32 clip: binary_crossentropy([[1, 0]], [[1, 1]]) = 7.9711924.
-  let clipped = Loss.binaryCrossentropy.values(
+  let clipped = BinaryCrossentropy().values(
     target: Tensor([[1, 0]]), prediction: Tensor([[1, 1]]))
   expectClose(clipped.scalars, [7.9711924], tolerance: 1e-4)
   // Logits and probabilities agree away from saturation.
-  let fromLogits = Loss.categoricalCrossentropy(fromLogits: true).values(
+  let fromLogits = CategoricalCrossentropy(fromLogits: true).values(
     target: Tensor([[0, 1, 0]]), prediction: Tensor([[1, 2, 0.5]]))
-  let fromProbabilities = Loss.categoricalCrossentropy.values(
+  let fromProbabilities = CategoricalCrossentropy().values(
     target: Tensor([[0, 1, 0]]), prediction: Tensor([[1, 2, 0.5]]).softmax())
   expectClose(fromLogits.scalars, fromProbabilities.scalars)
 }
@@ -42,34 +42,34 @@ import Testing
   // Huber: errors [0.5, 2.0] → mean(0.125, 1.5) = 0.8125; hinge y = [0, 1], p = [0.3, 0.4]
   // → mean(max(1 + 0.3, 0), max(1 − 0.4, 0)) = 0.95; KLD [0.2, 0.8] vs [0.5, 0.5] = 0.19274479.
   expectClose(
-    Loss.huber.values(target: Tensor([[0, 0]]), prediction: Tensor([[0.5, 2]])).scalars, [0.8125])
+    Huber().values(target: Tensor([[0, 0]]), prediction: Tensor([[0.5, 2]])).scalars, [0.8125])
   expectClose(
-    Loss.hinge.values(target: Tensor([[0, 1]]), prediction: Tensor([[0.3, 0.4]])).scalars, [0.95])
+    Hinge().values(target: Tensor([[0, 1]]), prediction: Tensor([[0.3, 0.4]])).scalars, [0.95])
   expectClose(
-    Loss.kullbackLeiblerDivergence.values(
+    KLDivergence().values(
       target: Tensor([[0.2, 0.8]]), prediction: Tensor([[0.5, 0.5]])
     ).scalars,
     [0.19274479])
   expectClose(
-    Loss.meanSquaredError.values(target: Tensor([[1, 2]]), prediction: Tensor([[0, 0]])).scalars,
+    MeanSquaredError().values(target: Tensor([[1, 2]]), prediction: Tensor([[0, 0]])).scalars,
     [2.5])
   expectClose(
-    Loss.meanAbsoluteError.values(target: Tensor([[1, -2]]), prediction: Tensor([[0, 0]])).scalars,
+    MeanAbsoluteError().values(target: Tensor([[1, -2]]), prediction: Tensor([[0, 0]])).scalars,
     [1.5])
 }
 
 @Test func sampleWeightsDivideByTheBatchSize() throws {
   // reference/keras.md §3.1: MSE of predictions [1, 2, 3] against 0 with sample_weight
   // [1, 0, 2] is (1 + 0 + 18) / 3 = 6.3333335 (not divided by the sum of the weights).
-  let values = Loss.meanSquaredError.values(
+  let values = MeanSquaredError().values(
     target: Tensor([[0], [0], [0]]), prediction: Tensor([[1], [2], [3]]))
   expectClose(
-    [Loss.meanSquaredError.reduce(values, sampleWeight: Tensor([1, 0, 2])).scalar], [6.3333335])
+    [MeanSquaredError().reduce(values, sampleWeight: Tensor([1, 0, 2])).scalar], [6.3333335])
 }
 
 @Test func customLossTrains() throws {
   let model = Sequential { Dense(units: 1, inputShape: [1], kernelInitializer: .zeros) }
-  let squared = Loss.custom(name: "my_loss") { target, prediction in
+  let squared = CustomLoss(name: "my_loss") { target, prediction in
     (target - prediction).square().sum(alongAxis: -1)
   }
   model.compile(optimizer: .sgd(learningRate: 0.1), loss: squared, metrics: [.loss(squared)])

@@ -2,10 +2,11 @@ import Testing
 
 @testable import Strata
 
-func metricValue(_ metric: Metric, _ y: Tensor, _ p: Tensor) -> Float {
-  let accumulator = metric.make(
-    MetricResolution(
-      outputShape: Array(p.shape.dropFirst()), targetShape: Array(y.shape.dropFirst())))
+func metricValue(_ metric: any Metric, _ y: Tensor, _ p: Tensor) -> Float {
+  let accumulator = metric.makeAccumulator(
+    for:
+      MetricResolution(
+        outputShape: Array(p.shape.dropFirst()), targetShape: Array(y.shape.dropFirst())))
   accumulator.update(target: y, prediction: p)
   return accumulator.result
 }
@@ -39,7 +40,8 @@ func metricValue(_ metric: Metric, _ y: Tensor, _ p: Tensor) -> Float {
 
 @Test func epochValuesAreMeansOverSamples() {
   // Keras's MeanMetricWrapper: total / count over all samples, not a mean of batch means.
-  let accumulator = Metric.binaryAccuracy.make(MetricResolution(outputShape: [1], targetShape: [1]))
+  let accumulator = BinaryAccuracy().makeAccumulator(
+    for: MetricResolution(outputShape: [1], targetShape: [1]))
   accumulator.update(target: Tensor([[1], [1], [1]]), prediction: Tensor([[0.9], [0.9], [0.9]]))
   accumulator.update(target: Tensor([[1]]), prediction: Tensor([[0.1]]))
   #expect(accumulator.result == 0.75)
@@ -48,9 +50,9 @@ func metricValue(_ metric: Metric, _ y: Tensor, _ p: Tensor) -> Float {
 }
 
 @Test func lossMetricsUseKerasNames() {
-  #expect(Metric.binaryCrossentropy.name == "binary_crossentropy")
-  #expect(Metric.meanSquaredError.name == "mean_squared_error")
-  #expect(Metric.loss(.huber).name == "huber_loss")
-  #expect(!Metric.meanAbsoluteError.higherIsBetter)
-  #expect(Metric.accuracy.higherIsBetter)
+  #expect(LossMetric(.binaryCrossentropy).name == "binary_crossentropy")
+  #expect(LossMetric(.meanSquaredError).name == "mean_squared_error")
+  #expect(LossMetric(.huber).name == "huber_loss")
+  #expect(LossMetric(.meanAbsoluteError).higherIsBetter == false)
+  #expect(Accuracy().higherIsBetter == true)
 }

@@ -36,18 +36,26 @@ import Testing
 }
 
 @Test func customLayersLoadOnceRegistered() throws {
-  final class Scale: SerializableLayer {
+  // Declared inside a function, the Swift runtime cannot find this type by name: it loads
+  // once registered. (A type declared at file scope loads without registration.)
+  final class Scale: Layer, Configurable {
     var name = ""
     let initial: Float
     private(set) var factor: Weight?
     init(initial: Float) { self.initial = initial }
     var weights: [Weight] { factor.map { [$0] } ?? [] }
-    var configuration: [String: Any] { ["initial": initial] }
+    var configuration: Configuration { ["initial": initial] }
+    convenience init(configuration: Configuration) throws {
+      self.init(initial: try configuration.value("initial", default: 1))
+    }
     func build(inputShape: [Int], generator: inout RandomGenerator) throws {
-      factor = Weight(name: "factor", value: Tensor.full([inputShape.last!], value: initial))
+      factor = Weight(name: "factor", value: Tensor.full([inputShape.last ?? 1], value: initial))
     }
     func outputShape(forInputShape shape: [Int]) throws -> [Int] { shape }
-    func call(_ input: Tensor, context: inout LayerContext) -> Tensor { input * context[factor!] }
+    func call(_ input: Tensor, context: inout LayerContext) throws -> Tensor {
+      guard let factor else { throw unbuiltLayerError(self) }
+      return input * context[factor]
+    }
   }
   let model = Sequential {
     Input(shape: [2])
@@ -58,14 +66,65 @@ import Testing
   defer { try? FileManager.default.removeItem(at: folder) }
   let file = folder.appendingPathComponent("custom.strata")
   try model.save(to: file)
-  expectStrataError(.fileFormat, containing: "unknown layer type 'Scale'") {
+  expectStrataError(.fileFormat, containing: "Could not locate class 'Scale'") {
     _ = try Sequential.load(from: file)
   }
-  ModelRegistry.register(layer: "Scale") { config in
-    Scale(initial: (config["initial"] as? NSNumber)?.floatValue ?? 1)
-  }
+  Registry.register(Scale.self)
   let restored = try Sequential.load(from: file)
   #expect(try restored.predict(Tensor([[1, 2]])) == (try model.predict(Tensor([[1, 2]]))))
+}
+
+/// A custom layer at file scope: found by name, no registration needed.
+final class Shift: Layer, Configurable {
+  var name = ""
+  let offset: Float
+  init(offset: Float) { self.offset = offset }
+  var weights: [Weight] { [] }
+  var configuration: Configuration { ["offset": offset] }
+  convenience init(configuration: Configuration) throws {
+    self.init(offset: try configuration.value("offset"))
+  }
+  func build(inputShape: [Int], generator: inout RandomGenerator) throws {}
+  func outputShape(forInputShape shape: [Int]) throws -> [Int] { shape }
+  func call(_ input: Tensor, context: inout LayerContext) throws -> Tensor { input + offset }
+}
+
+@Test func customLayersAtFileScopeLoadWithoutRegistration() throws {
+  let model = Sequential {
+    Input(shape: [2])
+    Shift(offset: 0.5)
+    Dense(units: 1)
+  }
+  // A weightless layer is built by its model: the summary counts its 0 parameters.
+  #expect(model.summaryText(lineLength: 80).contains("│ shift (Shift)"))
+  #expect(!model.summaryText(lineLength: 80).contains("unbuilt"))
+  let folder = try temporaryFolder()
+  defer { try? FileManager.default.removeItem(at: folder) }
+  let file = folder.appendingPathComponent("shift.strata")
+  try model.save(to: file)
+  let restored = try Sequential.load(from: file)
+  #expect(restored.layers.first is Shift)
+  #expect(try restored.predict(Tensor([[1, 2]])) == (try model.predict(Tensor([[1, 2]]))))
+}
+
+@Test func aLayerThatIsNotConfigurableIsNamedWhenSaving() throws {
+  final class Plain: Layer {
+    var name = ""
+    var weights: [Weight] { [] }
+    func build(inputShape: [Int], generator: inout RandomGenerator) throws {}
+    func outputShape(forInputShape shape: [Int]) throws -> [Int] { shape }
+    func call(_ input: Tensor, context: inout LayerContext) throws -> Tensor { input }
+  }
+  let model = Sequential {
+    Input(shape: [2])
+    Plain()
+  }
+  #expect(model.isBuilt)
+  let folder = try temporaryFolder()
+  defer { try? FileManager.default.removeItem(at: folder) }
+  expectStrataError(.invalidArgument, containing: "does not adopt `Configurable`") {
+    try model.save(to: folder.appendingPathComponent("plain.strata"))
+  }
 }
 
 @Test func weightFilesAreNotModelFiles() throws {

@@ -2,7 +2,12 @@
 ///
 /// Use the static members: `Dense(units: 10, activation: .softmax)`, `.relu`,
 /// `.leakyRelu(alpha: 0.3)`, or your own with `.custom(name:_:)`.
-public struct ActivationFunction: CustomStringConvertible, Sendable {
+///
+/// An activation is saved as Keras saves one, by name (`"relu"`), with its arguments when it
+/// has any (`{"class_name": "elu", "config": {"alpha": 0.5}}`); a custom one loads once it is
+/// registered with ``Registry/register(activation:)``. Two activations are equal when their
+/// names and arguments are.
+public struct ActivationFunction: CustomStringConvertible, Sendable, Equatable {
   enum Kind {
     case elementwise(ElementwiseActivation)
     case softmax
@@ -11,7 +16,20 @@ public struct ActivationFunction: CustomStringConvertible, Sendable {
 
   /// The Keras name of the function (`"relu"`, `"softmax"`, …), used in summaries and files.
   public let name: String
+  /// The function's arguments (`alpha` of `elu`), empty for most.
+  public let arguments: Configuration
   let kind: Kind
+
+  init(name: String, arguments: Configuration = [:], kind: Kind) {
+    self.name = name
+    self.arguments = arguments
+    self.kind = kind
+  }
+
+  /// Whether both have the same name and arguments.
+  public static func == (lhs: ActivationFunction, rhs: ActivationFunction) -> Bool {
+    lhs.name == rhs.name && lhs.arguments == rhs.arguments
+  }
 
   /// Applies the function to `input`.
   public func callAsFunction(_ input: Tensor) -> Tensor {
@@ -60,17 +78,23 @@ public struct ActivationFunction: CustomStringConvertible, Sendable {
 
   /// The exponential linear unit with slope parameter `alpha`.
   public static func elu(alpha: Float) -> ActivationFunction {
-    ActivationFunction(name: "elu", kind: .elementwise(.elu(alpha: alpha)))
+    ActivationFunction(
+      name: "elu", arguments: alpha == 1 ? [:] : ["alpha": alpha],
+      kind: .elementwise(.elu(alpha: alpha)))
   }
 
   /// The leaky ReLU: `x` for `x > 0`, else `alpha · x`.
   public static func leakyRelu(alpha: Float) -> ActivationFunction {
-    ActivationFunction(name: "leaky_relu", kind: .elementwise(.leakyRelu(alpha: alpha)))
+    ActivationFunction(
+      name: "leaky_relu", arguments: alpha == 0.2 ? [:] : ["alpha": alpha],
+      kind: .elementwise(.leakyRelu(alpha: alpha)))
   }
 
   /// The Gaussian error linear unit, exact or with the tanh approximation.
   public static func gelu(approximate: Bool) -> ActivationFunction {
-    ActivationFunction(name: "gelu", kind: .elementwise(.gelu(approximate: approximate)))
+    ActivationFunction(
+      name: "gelu", arguments: approximate ? ["approximate": true] : [:],
+      kind: .elementwise(.gelu(approximate: approximate)))
   }
 
   /// An activation made of engine ops; its gradient follows from them.
@@ -79,4 +103,45 @@ public struct ActivationFunction: CustomStringConvertible, Sendable {
   {
     ActivationFunction(name: name, kind: .custom(body))
   }
+}
+
+extension ActivationFunction: ConfigurationRepresentable {
+  /// The name (`"relu"`), or `{"class_name": name, "config": arguments}` when there are
+  /// arguments.
+  public var configurationValue: ConfigurationValue {
+    if arguments.entries.isEmpty { return .string(name) }
+    let reference: Configuration = ["class_name": name, "config": arguments]
+    return .object(reference)
+  }
+
+  /// Finds the activation by name in the ``Registry`` (built-ins and registered customs).
+  public init(configurationValue value: ConfigurationValue) throws {
+    let name: String
+    var arguments = Configuration()
+    switch value {
+    case .string(let text): name = text
+    case .object(let reference):
+      name = try reference.value("class_name")
+      arguments = try reference.value("config", default: Configuration())
+    default: throw unexpected(value, expected: "an activation name")
+    }
+    guard let make = Registry.activationMaker(name) else {
+      throw StrataError(
+        .invalidArgument,
+        "Could not interpret activation function identifier: \(name). Register a custom activation with `Registry.register(activation:)` before loading."
+      )
+    }
+    self = try make(arguments)
+  }
+
+  /// How the built-in activations are rebuilt, by Keras name: the ``Registry`` starts with
+  /// these.
+  static let builtInMakers: [String: Registry.Maker<ActivationFunction>] = [
+    "linear": { _ in .linear }, "relu": { _ in .relu }, "sigmoid": { _ in .sigmoid },
+    "tanh": { _ in .tanh }, "softmax": { _ in .softmax }, "softplus": { _ in .softplus },
+    "selu": { _ in .selu }, "swish": { _ in .swish },
+    "elu": { try .elu(alpha: $0.value("alpha", default: 1)) },
+    "leaky_relu": { try .leakyRelu(alpha: $0.value("alpha", default: 0.2)) },
+    "gelu": { try .gelu(approximate: $0.value("approximate", default: false)) },
+  ]
 }

@@ -31,9 +31,12 @@ public final class EarlyStopping: Callback {
   public private(set) var bestEpoch = 0
   /// The best value so far.
   public private(set) var best: Float = .infinity
+  /// The warning printed when `monitor` was missing from the logs, if it was.
+  public var missingMonitorWarning: String? { reader.warning }
   private var wait = 0
   private var bestWeights: [Tensor]?
   private var reader: MonitoredValue
+  private var larger = false
 
   /// Creates the callback with Keras's defaults.
   public init(
@@ -52,14 +55,15 @@ public final class EarlyStopping: Callback {
     reader = MonitoredValue(monitor: monitor, owner: "Early stopping")
   }
 
-  private var larger: Bool { mode.prefersLarger(monitor) }
-
   private func isImprovement(_ value: Float, over reference: Float) -> Bool {
     larger ? value - minDelta > reference : value + minDelta < reference
   }
 
-  /// Resets the state for a new `fit`.
-  public func onTrainBegin(context: TrainingContext) {
+  /// Resets the state for a new `fit`; throws when `mode: .auto` cannot tell the direction of
+  /// `monitor`.
+  public func onTrainBegin(context: TrainingContext) throws {
+    larger = try mode.prefersLarger(
+      monitor, metrics: context.model.metrics, owner: "EarlyStopping")
     wait = 0
     stoppedEpoch = 0
     bestEpoch = 0
@@ -97,44 +101,6 @@ public final class EarlyStopping: Callback {
           "Restoring model weights from the end of the best epoch: \(bestEpoch + 1).\n")
       }
       try context.model.setWeights(bestWeights)
-    }
-  }
-}
-
-/// Stops training as soon as a monitored value reaches a threshold — "stop when the cost falls
-/// below 0.01", as the books put it.
-public final class StopAtThreshold: Callback {
-  /// The logged quantity to watch.
-  public let monitor: String
-  /// The value to reach.
-  public let threshold: Float
-  /// Whether reaching means going below (losses) or above (accuracies) the threshold.
-  public let mode: MonitorMode
-  /// The epoch at which the threshold was reached, if it was.
-  public private(set) var reachedEpoch: Int?
-  private var reader: MonitoredValue
-
-  /// Stops when `monitor` falls below (or, for accuracies, rises above) `threshold`.
-  public init(monitor: String = "loss", threshold: Float, mode: MonitorMode = .auto) {
-    self.monitor = monitor
-    self.threshold = threshold
-    self.mode = mode
-    reader = MonitoredValue(monitor: monitor, owner: "StopAtThreshold")
-  }
-
-  /// Resets for a new `fit`.
-  public func onTrainBegin(context: TrainingContext) {
-    reachedEpoch = nil
-    reader.reset()
-  }
-
-  /// Checks the epoch's value.
-  public func onEpochEnd(epoch: Int, logs: [String: Float], context: TrainingContext) {
-    guard let value = reader.read(logs) else { return }
-    let reached = mode.prefersLarger(monitor) ? value >= threshold : value <= threshold
-    if reached {
-      reachedEpoch = epoch
-      context.model.stopTraining = true
     }
   }
 }

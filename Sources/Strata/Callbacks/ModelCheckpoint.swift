@@ -1,9 +1,11 @@
 import Foundation
 
-/// Saves the model's weights (safetensors) during training, Keras's `ModelCheckpoint`.
+/// Saves the model during training, Keras's `ModelCheckpoint`: the whole model
+/// (``Sequential/save(to:)``, loadable with ``Sequential/load(from:)``) or, with
+/// `saveWeightsOnly`, its weights (``Sequential/saveWeights(to:)``).
 ///
 /// The path may hold placeholders filled from the epoch (1-based) and the logs, with an
-/// optional precision: `"ckpt-{epoch:02d}-{val_loss:.4f}.safetensors"`. Files are written
+/// optional precision: `"ckpt-{epoch:02d}-{val_loss:.4f}.strata"`. Files are written
 /// atomically. With `saveBestOnly`, a file is written only when `monitor` improves.
 public final class ModelCheckpoint: Callback {
   /// The path pattern.
@@ -12,6 +14,8 @@ public final class ModelCheckpoint: Callback {
   public let monitor: String
   /// Whether to save only improvements.
   public let saveBestOnly: Bool
+  /// Whether to save the weights alone instead of the whole model.
+  public let saveWeightsOnly: Bool
   /// Whether larger or smaller is better.
   public let mode: MonitorMode
   /// Whether to print each save.
@@ -20,26 +24,29 @@ public final class ModelCheckpoint: Callback {
   public private(set) var savedPaths: [String] = []
   private var best: Float?
   private var reader: MonitoredValue
+  private var larger = false
 
-  /// Creates the callback. Only weights are saved (full-model files are a later addition);
-  /// `saveWeightsOnly` is accepted for Keras familiarity and must be `true`.
+  /// Creates the callback with Keras's defaults (the whole model, every epoch).
   public init(
     path: String, monitor: String = "val_loss", saveBestOnly: Bool = false,
-    saveWeightsOnly: Bool = true,
-    mode: MonitorMode = .auto, verbose: Bool = false
+    saveWeightsOnly: Bool = false, mode: MonitorMode = .auto, verbose: Bool = false
   ) {
-    precondition(
-      saveWeightsOnly, "ModelCheckpoint: only weights can be saved so far (saveWeightsOnly: true)")
     self.path = path
     self.monitor = monitor
     self.saveBestOnly = saveBestOnly
+    self.saveWeightsOnly = saveWeightsOnly
     self.mode = mode
     self.verbose = verbose
     reader = MonitoredValue(monitor: monitor, owner: "ModelCheckpoint")
   }
 
-  /// Resets the best value for a new `fit`.
-  public func onTrainBegin(context: TrainingContext) {
+  /// Resets the best value for a new `fit`; with `saveBestOnly`, throws when `mode: .auto`
+  /// cannot tell the direction of `monitor`.
+  public func onTrainBegin(context: TrainingContext) throws {
+    if saveBestOnly {
+      larger = try mode.prefersLarger(
+        monitor, metrics: context.model.metrics, owner: "ModelCheckpoint")
+    }
     best = nil
     reader.reset()
   }
@@ -49,7 +56,6 @@ public final class ModelCheckpoint: Callback {
     let target = try ModelCheckpoint.format(path, epoch: epoch + 1, logs: logs)
     if saveBestOnly {
       guard let current = reader.read(logs) else { return }
-      let larger = mode.prefersLarger(monitor)
       if let best, !(larger ? current > best : current < best) {
         if verbose {
           writeToStandardOutput(
@@ -66,7 +72,12 @@ public final class ModelCheckpoint: Callback {
       }
       best = current
     }
-    try context.model.saveWeights(to: URL(fileURLWithPath: target))
+    let url = URL(fileURLWithPath: target)
+    if saveWeightsOnly {
+      try context.model.saveWeights(to: url)
+    } else {
+      try context.model.save(to: url)
+    }
     savedPaths.append(target)
   }
 

@@ -1,6 +1,6 @@
 /// Applies an activation function as a layer of its own, Keras's `Activation`:
 /// `Dense(units: 512); BatchNormalization(); Activation(.relu)`.
-public final class Activation: Layer, OutputActivationLayer {
+public final class Activation: Layer, OutputActivationLayer, Configurable {
   /// The layer's name in its model.
   public var name: String
   /// The function applied.
@@ -28,11 +28,25 @@ public final class Activation: Layer, OutputActivationLayer {
   public func outputShape(forInputShape inputShape: [Int]) throws -> [Int] { inputShape }
 
   /// `activation(input)`.
-  public func call(_ input: Tensor, context: inout LayerContext) -> Tensor { activation(input) }
+  public func call(_ input: Tensor, context: inout LayerContext) throws -> Tensor {
+    activation(input)
+  }
 
   /// The input itself: the activation is all this layer does.
-  func callBeforeActivation(_ input: Tensor, context: inout LayerContext) -> Tensor { input }
+  func callBeforeActivation(_ input: Tensor, context: inout LayerContext) throws -> Tensor {
+    input
+  }
 
   /// The activation applied.
   var outputActivation: ActivationFunction { activation }
+}
+
+extension Activation {
+  /// Keras's `activation`.
+  public var configuration: Configuration { ["activation": activation] }
+
+  /// Rebuilds the layer.
+  public convenience init(configuration: Configuration) throws {
+    self.init(try configuration.value("activation"))
+  }
 }

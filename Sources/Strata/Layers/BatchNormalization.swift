@@ -3,7 +3,7 @@
 /// Training: normalise with the batch's mean and biased variance, and move the running
 /// statistics: `moving = moving · momentum + batch · (1 − momentum)`. Inference: normalise
 /// with the moving statistics. Output: `γ · (x − μ) / √(σ² + ε) + β`.
-public final class BatchNormalization: Layer {
+public final class BatchNormalization: Layer, Configurable {
   /// The layer's name in its model.
   public var name: String
   /// The weight of the old moving statistics in each update (Keras: 0.99; PyTorch's 0.1 is
@@ -79,10 +79,23 @@ public final class BatchNormalization: Layer {
     return inputShape
   }
 
+  /// `gamma` and `beta` (when used), `moving_mean` and `moving_variance`, each `[features]`.
+  public func weightShapes(forInputShape inputShape: [Int]) throws -> [String: [Int]]? {
+    let features = try outputShape(forInputShape: inputShape)[inputShape.count - 1]
+    var shapes = ["moving_mean": [features], "moving_variance": [features]]
+    if scale { shapes["gamma"] = [features] }
+    if center { shapes["beta"] = [features] }
+    return shapes
+  }
+
   /// Normalises with batch statistics in training, moving statistics in inference.
-  public func call(_ input: Tensor, context: inout LayerContext) -> Tensor {
-    guard let movingMean, let movingVariance else {
-      preconditionFailure("BatchNormalization layer '\(name)' called before it was built")
+  public func call(_ input: Tensor, context: inout LayerContext) throws -> Tensor {
+    guard let movingMean, let movingVariance else { throw unbuiltLayerError(self) }
+    guard input.rank >= 2, input.shape[input.rank - 1] == movingMean.shape[0] else {
+      throw StrataError(
+        .shapeMismatch,
+        "Input 0 of layer '\(name)' (BatchNormalization) is incompatible with the layer: expected axis -1 of input shape to have value \(movingMean.shape[0]), but received input with shape \(input.shape)"
+      )
     }
     let g = gamma.map { context[$0] }
     let b = beta.map { context[$0] }
@@ -101,5 +114,21 @@ public final class BatchNormalization: Layer {
     var offset = -(context[movingMean] * inverse)
     if let b { offset = offset + b }
     return input * inverse + offset
+  }
+}
+
+extension BatchNormalization {
+  /// Keras's `momentum`, `epsilon`, `center` and `scale`.
+  public var configuration: Configuration {
+    ["momentum": momentum, "epsilon": epsilon, "center": center, "scale": scale]
+  }
+
+  /// Rebuilds the layer; missing keys take Keras's defaults.
+  public convenience init(configuration: Configuration) throws {
+    self.init(
+      momentum: try configuration.value("momentum", default: 0.99),
+      epsilon: try configuration.value("epsilon", default: 0.001),
+      center: try configuration.value("center", default: true),
+      scale: try configuration.value("scale", default: true))
   }
 }

@@ -2,7 +2,7 @@
 ///
 /// The kernel has shape `[inputFeatures, units]` and is created on the first input (or from
 /// `inputShape:`). For inputs of rank > 2 the product is taken over the last axis.
-public final class Dense: Layer, OutputActivationLayer {
+public final class Dense: Layer, OutputActivationLayer, Configurable {
   /// The layer's name in its model.
   public var name: String
   /// The number of output features.
@@ -56,14 +56,10 @@ public final class Dense: Layer, OutputActivationLayer {
   public func build(inputShape: [Int], generator: inout RandomGenerator) throws {
     _ = try outputShape(forInputShape: inputShape)
     let features = inputShape[inputShape.count - 1]
-    kernel = Weight(
-      name: "kernel", value: kernelInitializer([features, units], generator: &generator),
-      regularizer: regularizer)
-    if useBias {
-      bias = Weight(
-        name: "bias", value: biasInitializer([units], generator: &generator),
-        regularizer: biasRegularizer)
-    }
+    let kernelValue = try kernelInitializer([features, units], generator: &generator)
+    let biasValue = useBias ? try biasInitializer([units], generator: &generator) : nil
+    kernel = Weight(name: "kernel", value: kernelValue, regularizer: regularizer)
+    bias = biasValue.map { Weight(name: "bias", value: $0, regularizer: biasRegularizer) }
   }
 
   /// The input shape with its last axis replaced by `units`.
@@ -89,17 +85,25 @@ public final class Dense: Layer, OutputActivationLayer {
     return Array(inputShape.dropLast()) + [units]
   }
 
+  /// `kernel: [inputShape.last, units]` and `bias: [units]`.
+  public func weightShapes(forInputShape inputShape: [Int]) throws -> [String: [Int]]? {
+    _ = try outputShape(forInputShape: inputShape)
+    let features = inputShape[inputShape.count - 1]
+    return useBias
+      ? ["kernel": [features, units], "bias": [units]] : ["kernel": [features, units]]
+  }
+
   /// `activation(input · kernel + bias)`, in one fused op for rank-2 inputs.
-  public func call(_ input: Tensor, context: inout LayerContext) -> Tensor {
+  public func call(_ input: Tensor, context: inout LayerContext) throws -> Tensor {
     if let elementwise = activation.elementwise {
-      return affine(input, context: &context, fusing: elementwise)
+      return try affine(input, context: &context, fusing: elementwise)
     }
-    return activation(affine(input, context: &context, fusing: .linear))
+    return activation(try affine(input, context: &context, fusing: .linear))
   }
 
   /// The output before the activation (the logits of a softmax or sigmoid layer).
-  func callBeforeActivation(_ input: Tensor, context: inout LayerContext) -> Tensor {
-    affine(input, context: &context, fusing: .linear)
+  func callBeforeActivation(_ input: Tensor, context: inout LayerContext) throws -> Tensor {
+    try affine(input, context: &context, fusing: .linear)
   }
 
   /// The activation applied last.
@@ -107,9 +111,13 @@ public final class Dense: Layer, OutputActivationLayer {
 
   private func affine(
     _ input: Tensor, context: inout LayerContext, fusing activation: ElementwiseActivation
-  ) -> Tensor {
-    guard let kernel else {
-      preconditionFailure("Dense layer '\(name)' called before it was built")
+  ) throws -> Tensor {
+    guard let kernel else { throw unbuiltLayerError(self) }
+    guard input.rank >= 2, input.shape[input.rank - 1] == kernel.shape[0] else {
+      throw StrataError(
+        .shapeMismatch,
+        "Input 0 of layer '\(name)' (Dense) is incompatible with the layer: expected axis -1 of input shape to have value \(kernel.shape[0]), but received input with shape \(input.shape)"
+      )
     }
     let w = context[kernel]
     let b = bias.map { context[$0] }
@@ -119,6 +127,30 @@ public final class Dense: Layer, OutputActivationLayer {
     let leading = Array(input.shape.dropLast())
     let flat = input.reshaped(to: [-1, input.shape[input.rank - 1]])
     return flat.dense(kernel: w, bias: b, activation: activation).reshaped(to: leading + [units])
+  }
+}
+
+extension Dense {
+  /// Keras's `units`, `activation`, `use_bias`, `kernel_initializer`, `bias_initializer`,
+  /// `kernel_regularizer` and `bias_regularizer`.
+  public var configuration: Configuration {
+    [
+      "units": units, "activation": activation, "use_bias": useBias,
+      "kernel_initializer": kernelInitializer, "bias_initializer": biasInitializer,
+      "kernel_regularizer": regularizer, "bias_regularizer": biasRegularizer,
+    ]
+  }
+
+  /// Rebuilds the layer; missing keys take Keras's defaults.
+  public convenience init(configuration: Configuration) throws {
+    self.init(
+      units: try configuration.value("units"),
+      activation: try configuration.value("activation", default: .linear),
+      useBias: try configuration.value("use_bias", default: true),
+      kernelInitializer: try configuration.value("kernel_initializer", default: .glorotUniform),
+      biasInitializer: try configuration.value("bias_initializer", default: .zeros),
+      regularizer: try configuration.value("kernel_regularizer"),
+      biasRegularizer: try configuration.value("bias_regularizer"))
   }
 }
 

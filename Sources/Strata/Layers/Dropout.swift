@@ -1,6 +1,6 @@
 /// Inverted dropout, Keras's `Dropout`: in training, each value is zeroed with probability
 /// `rate` and the survivors are scaled by `1 / (1 − rate)`; in inference it is the identity.
-public final class Dropout: Layer {
+public final class Dropout: Layer, Configurable {
   /// The layer's name in its model.
   public var name: String
   /// The fraction of values dropped in training, in `[0, 1]`.
@@ -39,7 +39,7 @@ public final class Dropout: Layer {
   }
 
   /// `where(mask, x / (1 − rate), 0)` with `mask ~ Bernoulli(1 − rate)` in training.
-  public func call(_ input: Tensor, context: inout LayerContext) -> Tensor {
+  public func call(_ input: Tensor, context: inout LayerContext) throws -> Tensor {
     guard context.isTraining, rate > 0 else { return input }
     if rate >= 1 { return input * 0 }
     let keep = 1 - rate
@@ -53,5 +53,15 @@ public final class Dropout: Layer {
     }
     // Kept entries are scaled by 1 / keep, as Keras does, so the expected sum is unchanged.
     return input * mask
+  }
+}
+
+extension Dropout {
+  /// Keras's `rate` and `seed`.
+  public var configuration: Configuration { ["rate": rate, "seed": seed] }
+
+  /// Rebuilds the layer.
+  public convenience init(configuration: Configuration) throws {
+    self.init(rate: try configuration.value("rate"), seed: try configuration.value("seed"))
   }
 }

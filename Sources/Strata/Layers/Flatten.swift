@@ -1,6 +1,6 @@
 /// Reshapes each sample to one axis, Keras's `Flatten`: `(batch, d1, d2, …)` → `(batch, d1·d2·…)`.
 /// A `(batch,)` input becomes `(batch, 1)`.
-public final class Flatten: Layer {
+public final class Flatten: Layer, Configurable {
   /// The layer's name in its model.
   public var name: String
   /// The input shape given with `inputShape:`, without the batch axis.
@@ -27,8 +27,18 @@ public final class Flatten: Layer {
   }
 
   /// The batch reshaped to `[batch, -1]`.
-  public func call(_ input: Tensor, context: inout LayerContext) -> Tensor {
+  public func call(_ input: Tensor, context: inout LayerContext) throws -> Tensor {
     let batch = input.shape.first ?? 1
     return input.reshaped(to: [batch, input.scalarCount / Swift.max(batch, 1)])
+  }
+}
+
+extension Flatten {
+  /// No arguments.
+  public var configuration: Configuration { [:] }
+
+  /// Rebuilds the layer.
+  public convenience init(configuration: Configuration) {
+    self.init()
   }
 }

@@ -2,7 +2,7 @@
 ///
 /// Placed first in a `Sequential`, it makes the model build at once. Like Keras's
 /// `InputLayer`, it is not listed in `model.layers` and has no weights.
-public final class Input: Layer {
+public final class Input: Layer, Configurable {
   /// The layer's name.
   public var name: String
   /// The per-sample input shape.
@@ -27,5 +27,15 @@ public final class Input: Layer {
   /// The declared shape.
   public func outputShape(forInputShape inputShape: [Int]) throws -> [Int] { inputShape }
   /// The input, unchanged.
-  public func call(_ input: Tensor, context: inout LayerContext) -> Tensor { input }
+  public func call(_ input: Tensor, context: inout LayerContext) throws -> Tensor { input }
+}
+
+extension Input {
+  /// Keras's `shape`.
+  public var configuration: Configuration { ["shape": shape] }
+
+  /// Rebuilds the input declaration.
+  public convenience init(configuration: Configuration) throws {
+    self.init(shape: try configuration.value("shape"))
+  }
 }

@@ -4,7 +4,8 @@
 /// no layer writes a backward pass. Layers build lazily: `build(inputShape:generator:)` runs
 /// once, on the first input shape, and creates the weights.
 ///
-/// To write your own layer, adopt the protocol in a final class:
+/// To write your own layer, adopt the protocol in a final class (and ``Configurable``, so that
+/// models holding it can be saved):
 ///
 /// ```swift
 /// final class Scale: Layer {
@@ -12,10 +13,13 @@
 ///     private(set) var factor: Weight?
 ///     var weights: [Weight] { factor.map { [$0] } ?? [] }
 ///     func build(inputShape: [Int], generator: inout RandomGenerator) throws {
-///         factor = Weight(name: "factor", value: Tensor.ones([inputShape.last!]))
+///         factor = Weight(name: "factor", value: Tensor.ones([inputShape.last ?? 1]))
 ///     }
 ///     func outputShape(forInputShape shape: [Int]) throws -> [Int] { shape }
-///     func call(_ input: Tensor, context: inout LayerContext) -> Tensor { input * context[factor!] }
+///     func call(_ input: Tensor, context: inout LayerContext) throws -> Tensor {
+///         guard let factor else { throw unbuiltLayerError(self) }
+///         return input * context[factor]
+///     }
 /// }
 /// ```
 public protocol Layer: AnyObject {
@@ -44,8 +48,14 @@ public protocol Layer: AnyObject {
   /// naming the layer when the input shape is not acceptable.
   func outputShape(forInputShape inputShape: [Int]) throws -> [Int]
 
-  /// The forward pass on a batch (the first axis is the batch).
-  func call(_ input: Tensor, context: inout LayerContext) -> Tensor
+  /// The shapes of the weights `build` would create for `inputShape`, by weight name, without
+  /// creating them (so that a model file can be checked before anything is allocated); `nil`
+  /// when the layer cannot say (the default).
+  func weightShapes(forInputShape inputShape: [Int]) throws -> [String: [Int]]?
+
+  /// The forward pass on a batch (the first axis is the batch); throws a ``StrataError`` when
+  /// the layer is not built or the input does not fit it.
+  func call(_ input: Tensor, context: inout LayerContext) throws -> Tensor
 }
 
 extension Layer {
@@ -54,6 +64,9 @@ extension Layer {
 
   /// No declared input shape.
   public var declaredInputShape: [Int]? { nil }
+
+  /// Unknown: the weights are checked once built.
+  public func weightShapes(forInputShape inputShape: [Int]) throws -> [String: [Int]]? { nil }
 
   /// A layer without weights is built once it knows its shape; layers with weights say so by
   /// having them.
@@ -68,11 +81,38 @@ extension Layer {
   /// The number of values in all weights.
   public var parameterCount: Int { weights.reduce(0) { $0 + $1.value.scalarCount } }
 
-  /// The layer applied in inference mode: `layer(x)`.
-  public func callAsFunction(_ input: Tensor, training: Bool = false) -> Tensor {
+  /// The layer applied to a batch, in inference mode unless `training`: `try layer(x)`.
+  ///
+  /// As in Keras, the first call builds the layer for the input's shape (its weights are drawn
+  /// from a generator of seed 0, so a direct call repeats). Throws a ``StrataError`` when the
+  /// input does not fit the layer. In training mode, state updates (BatchNormalization's
+  /// moving statistics) are applied.
+  public func callAsFunction(_ input: Tensor, training: Bool = false) throws -> Tensor {
+    guard input.rank >= 1 else {
+      throw StrataError(
+        .shapeMismatch,
+        "Layer '\(name)' expects a batch (the first axis indexing samples), received a scalar")
+    }
+    let sampleShape = Array(input.shape.dropFirst())
+    _ = try outputShape(forInputShape: sampleShape)
+    if !isBuilt {
+      var generator = RandomGenerator(seed: 0)
+      try build(inputShape: sampleShape, generator: &generator)
+    }
     var context = LayerContext(isTraining: training)
-    return call(input, context: &context)
+    let output = try call(input, context: &context)
+    if training { context.commitUpdates() }
+    return output
   }
+}
+
+/// The error a layer throws when it is called before it was built: what happened and how to
+/// avoid it.
+public func unbuiltLayerError(_ layer: any Layer) -> StrataError {
+  StrataError(
+    .invalidState,
+    "Layer '\(layer.name)' (\(type(of: layer))) was called before it was built; call it as `try layer(x)`, which builds it, or add it to a model"
+  )
 }
 
 /// `BatchNormalization` → `batch_normalization`, `Dense` → `dense`, `Conv2D` → `conv2d`.

@@ -5,5 +5,5 @@ protocol OutputActivationLayer: Layer {
   /// The activation applied last.
   var outputActivation: ActivationFunction { get }
   /// The output before the activation.
-  func callBeforeActivation(_ input: Tensor, context: inout LayerContext) -> Tensor
+  func callBeforeActivation(_ input: Tensor, context: inout LayerContext) throws -> Tensor
 }

@@ -4,6 +4,9 @@
 /// updates the trainable ones, and layers read them through ``LayerContext`` so that a
 /// training step sees the traced values.
 public final class Weight {
+  /// An identity no other weight of this process ever has (unlike an object's address, which
+  /// a later weight may reuse): optimizers key their slots by it.
+  public let id: UInt64
   /// The weight's name within its layer (`"kernel"`, `"bias"`, `"moving_mean"`).
   public let name: String
   /// The current value.
@@ -17,6 +20,10 @@ public final class Weight {
   public init(
     name: String, value: Tensor, isTrainable: Bool = true, regularizer: Regularizer? = nil
   ) {
+    self.id = Weight.nextID.withLock { counter in
+      counter += 1
+      return counter
+    }
     self.name = name
     self.value = value
     self.isTrainable = isTrainable
@@ -25,4 +32,6 @@ public final class Weight {
 
   /// The weight's shape.
   public var shape: [Int] { value.shape }
+
+  private static let nextID = Locked<UInt64>(0)
 }

@@ -1,27 +1,36 @@
-/// The running state of one metric over an epoch or an evaluation.
-class MetricAccumulator {
-  /// Adds a batch (the prediction is untraced), each sample counted with its weight.
-  func update(target: Tensor, prediction: Tensor, sampleWeight: Tensor?) {}
-
-  /// Adds a batch with every sample weighing 1.
-  final func update(target: Tensor, prediction: Tensor) {
-    update(target: target, prediction: prediction, sampleWeight: nil)
-  }
+/// The running state of one metric over an epoch or an evaluation, Keras's `update_state`,
+/// `result` and `reset_state`. A ``Metric`` makes a fresh one for each run.
+public protocol MetricAccumulator: AnyObject {
+  /// Adds a batch (the prediction is untraced), each sample counted with its weight (all 1
+  /// when `sampleWeight` is nil).
+  func update(target: Tensor, prediction: Tensor, sampleWeight: Tensor?)
   /// The current value.
-  var result: Float { 0 }
+  var result: Float { get }
   /// Forgets everything seen (at the start of each epoch and evaluation).
-  func reset() {}
+  func reset()
 }
 
-/// Keras's `MeanMetricWrapper`: `total += Σ values`, `count += number of values`.
-final class MeanAccumulator: MetricAccumulator {
+extension MetricAccumulator {
+  /// Adds a batch with every sample weighing 1.
+  public func update(target: Tensor, prediction: Tensor) {
+    update(target: target, prediction: prediction, sampleWeight: nil)
+  }
+}
+
+/// Keras's `MeanMetricWrapper`: `total += Σ values`, `count += number of values` — the
+/// accumulator of every metric that is a mean of per-sample values.
+public final class MeanAccumulator: MetricAccumulator {
   private let values: (Tensor, Tensor) -> Tensor
   private var total: Double = 0
   private var count: Double = 0
 
-  init(_ values: @escaping (Tensor, Tensor) -> Tensor) { self.values = values }
+  /// Accumulates the mean of `values(target, prediction)` (weighted by sample weights).
+  public init(_ values: @escaping (_ target: Tensor, _ prediction: Tensor) -> Tensor) {
+    self.values = values
+  }
 
-  override func update(target: Tensor, prediction: Tensor, sampleWeight: Tensor?) {
+  /// Adds the batch's values.
+  public func update(target: Tensor, prediction: Tensor, sampleWeight: Tensor?) {
     let batch = values(target, prediction)
     guard let sampleWeight, batch.rank >= 1, sampleWeight.scalarCount == batch.shape[0] else {
       total += batch.scalars.reduce(0.0) { $0 + Double($1) }
@@ -37,9 +46,11 @@ final class MeanAccumulator: MetricAccumulator {
     }
   }
 
-  override var result: Float { count > 0 ? Float(total / count) : 0 }
+  /// `Σ w·v / Σ w`.
+  public var result: Float { count > 0 ? Float(total / count) : 0 }
 
-  override func reset() {
+  /// Starts over.
+  public func reset() {
     total = 0
     count = 0
   }
@@ -76,7 +87,7 @@ final class ConfusionAccumulator: MetricAccumulator {
     self.formula = formula
   }
 
-  override func update(target: Tensor, prediction: Tensor, sampleWeight: Tensor?) {
+  func update(target: Tensor, prediction: Tensor, sampleWeight: Tensor?) {
     let perSample = prediction.scalarCount / Swift.max(1, prediction.shape.first ?? 1)
     for (i, (y, p)) in zip(target.scalars, prediction.scalars).enumerated() {
       let weight = sampleWeight.map { $0.scalars[i / Swift.max(1, perSample)] } ?? 1
@@ -88,9 +99,9 @@ final class ConfusionAccumulator: MetricAccumulator {
     }
   }
 
-  override var result: Float { formula(truePositives, falsePositives, falseNegatives) }
+  var result: Float { formula(truePositives, falsePositives, falseNegatives) }
 
-  override func reset() {
+  func reset() {
     truePositives = 0
     falsePositives = 0
     falseNegatives = 0
@@ -117,7 +128,7 @@ final class AUCAccumulator: MetricAccumulator {
     falsePositives = [Double](repeating: 0, count: values.count)
   }
 
-  override func update(target: Tensor, prediction: Tensor, sampleWeight: Tensor?) {
+  func update(target: Tensor, prediction: Tensor, sampleWeight: Tensor?) {
     let perSample = prediction.scalarCount / Swift.max(1, prediction.shape.first ?? 1)
     for (index, (y, p)) in zip(target.scalars, prediction.scalars).enumerated() {
       let weight = Double(sampleWeight.map { $0.scalars[index / Swift.max(1, perSample)] } ?? 1)
@@ -129,7 +140,7 @@ final class AUCAccumulator: MetricAccumulator {
     }
   }
 
-  override var result: Float {
+  var result: Float {
     guard positives > 0, negatives > 0 else { return 0 }
     var area: Double = 0
     for i in 0..<(thresholds.count - 1) {
@@ -142,7 +153,7 @@ final class AUCAccumulator: MetricAccumulator {
     return Float(area)
   }
 
-  override func reset() {
+  func reset() {
     truePositives = truePositives.map { _ in 0 }
     falsePositives = falsePositives.map { _ in 0 }
     positives = 0

@@ -1,8 +1,8 @@
 /// What `compile` fixes: the optimizer, the loss and the metrics.
 struct CompiledConfiguration {
-  let optimizer: Optimizer
-  let loss: Loss
-  let metrics: [Metric]
+  let optimizer: any Optimizer
+  let loss: any Loss
+  let metrics: [any Metric]
 }
 
 extension Sequential {
@@ -15,24 +15,34 @@ extension Sequential {
   ///   - metrics: reported in ``History`` under their Keras names (`.accuracy` → `accuracy`).
   ///
   /// Compiling again replaces the optimizer, loss and metrics; the weights are kept.
-  public func compile(optimizer: Optimizer = .rmsprop, loss: Loss, metrics: [Metric] = []) {
+  public func compile(
+    optimizer: any Optimizer = .rmsprop, loss: any Loss, metrics: [any Metric] = []
+  ) {
     compiled = CompiledConfiguration(optimizer: optimizer, loss: loss, metrics: metrics)
   }
 
   /// The optimizer set by `compile`, if any.
-  public var optimizer: Optimizer? { compiled?.optimizer }
+  public var optimizer: (any Optimizer)? { compiled?.optimizer }
 
   /// The loss set by `compile`, if any.
-  public var loss: Loss? { compiled?.loss }
+  public var loss: (any Loss)? { compiled?.loss }
+
+  /// The metrics set by `compile`, in order.
+  public var metrics: [any Metric] { compiled?.metrics ?? [] }
 
   /// The names of what `evaluate` reports: `loss` and each metric.
   public var metricsNames: [String] { ["loss"] + (compiled?.metrics.map(\.name) ?? []) }
 
-  func requireCompiled() throws -> CompiledConfiguration {
+  /// The compile configuration, checked; for `training`, also that the optimizer can update
+  /// this model's weights (it has not served another model).
+  func requireCompiled(forTraining training: Bool) throws -> CompiledConfiguration {
     guard let compiled else {
       throw StrataError(.invalidState, "You must call `compile()` before using the model.")
     }
-    try compiled.optimizer.validate()
+    if training {
+      try compiled.optimizer.validate()
+      try compiled.optimizer.core.checkBinding(to: trainableWeights, owner: name)
+    }
     var seen = Set(["loss"])
     for metric in compiled.metrics {
       guard seen.insert(metric.name).inserted else {

@@ -41,7 +41,7 @@ extension Sequential {
   /// Checks labels against the loss and the output shape; returns them shaped as the loss
   /// expects (a `[N]` target for a `[N, 1]` output becomes `[N, 1]`).
   func prepareTargets(
-    _ y: Tensor, samples: Int, outputShape: [Int], loss: Loss, argument: String
+    _ y: Tensor, samples: Int, outputShape: [Int], loss: any Loss, argument: String
   ) throws -> Tensor {
     guard y.rank >= 1, y.shape[0] == samples else {
       throw StrataError(
@@ -129,5 +129,3 @@ extension Sequential {
     return Tensor(shape: [samples], scalars: weights)
   }
 }
-
-extension Loss.Labels: Equatable {}

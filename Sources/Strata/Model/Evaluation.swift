@@ -6,7 +6,7 @@ extension Sequential {
     _ x: Tensor, _ y: Tensor, batchSize: Int = 32, sampleWeight: Tensor? = nil,
     verbose: Verbosity = .progressBar, callbacks: [any Callback] = []
   ) throws -> [String: Float] {
-    let configuration = try requireCompiled()
+    let configuration = try requireCompiled(forTraining: false)
     guard batchSize >= 1 else {
       throw StrataError(
         .invalidArgument, "`batchSize` must be at least 1. Received: batchSize=\(batchSize)")
@@ -49,7 +49,7 @@ extension Sequential {
       let xb = whole ? x : x.rows(range)
       let yb = whole ? y : y.rows(range)
       let wb = whole ? sampleWeight : sampleWeight?.rows(range)
-      let result = testStep(xb, yb, sampleWeight: wb, loss: configuration.loss)
+      let result = try testStep(xb, yb, sampleWeight: wb, loss: configuration.loss)
       tracker.add(result.loss, weight: range.count)
       for metric in metrics {
         metric.accumulator.update(target: yb, prediction: result.output, sampleWeight: wb)
@@ -100,7 +100,8 @@ extension Sequential {
     for batch in 0..<steps {
       let range = (batch * batchSize)..<Swift.min(samples, (batch + 1) * batchSize)
       var layerContext = LayerContext(isTraining: false)
-      outputs.append(forward(range.count == samples ? x : x.rows(range), context: &layerContext))
+      outputs.append(
+        try forward(range.count == samples ? x : x.rows(range), context: &layerContext))
       for callback in callbacks { try callback.onPredictBatchEnd(batch: batch, context: context) }
       bar?.update(batch + 1, values: [], final: batch + 1 == steps)
     }

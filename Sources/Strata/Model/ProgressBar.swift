@@ -103,9 +103,12 @@ func formatMetric(_ value: Float) -> String {
   Swift.abs(value) > 1e-3 ? String(format: "%.4f", value) : String(format: "%.4e", value)
 }
 
-/// Writes to standard output at once (no buffering delay).
+/// Writes to standard output at once, by the route Swift's `print` takes (the C `stdout`
+/// stream), so progress lines and a user's prints stay in order also when output goes to a
+/// file or a pipe.
 func writeToStandardOutput(_ text: String) {
-  FileHandle.standardOutput.write(Data(text.utf8))
+  print(text, terminator: "")
+  fflush(nil)
 }
 
 /// Whether standard output is a terminal.

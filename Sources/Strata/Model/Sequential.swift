@@ -31,6 +31,9 @@ public final class Sequential {
   var shuffleGenerator: RandomGenerator
   var dropoutGenerator: RandomGenerator
   var compiled: CompiledConfiguration?
+  /// The layers this model has built (a layer without weights cannot tell by itself). Object
+  /// identities are safe keys here: an entry lives only while `layers` holds its layer.
+  private var builtLayers = Set<ObjectIdentifier>()
 
   /// Creates an empty model; add layers with ``add(_:)``.
   public init(name: String = "sequential", seed: UInt64 = 0) {
@@ -87,11 +90,18 @@ public final class Sequential {
   /// Removes the last layer (Keras's `pop`).
   @discardableResult
   public func pop() -> (any Layer)? {
-    layers.popLast()
+    guard let layer = layers.popLast() else { return nil }
+    builtLayers.remove(ObjectIdentifier(layer))
+    return layer
   }
 
-  /// Whether the input shape is known and every layer has its weights.
-  public var isBuilt: Bool { inputShape != nil && layers.allSatisfy(\.isBuilt) }
+  /// Whether the input shape is known and every layer has been built.
+  public var isBuilt: Bool { inputShape != nil && layers.allSatisfy(hasBuilt) }
+
+  /// Whether `layer` has its weights, or this model has built it (a layer without weights).
+  func hasBuilt(_ layer: any Layer) -> Bool {
+    layer.isBuilt || builtLayers.contains(ObjectIdentifier(layer))
+  }
 
   /// Checks that inputs of `inputShape` pass through every layer and returns the output shape,
   /// without changing anything.
@@ -126,7 +136,8 @@ public final class Sequential {
     _ = try outputShape(forInputShape: inputShape)
     var shape = inputShape
     for layer in layers {
-      if !layer.isBuilt { try layer.build(inputShape: shape, generator: &initializerGenerator) }
+      if !hasBuilt(layer) { try layer.build(inputShape: shape, generator: &initializerGenerator) }
+      builtLayers.insert(ObjectIdentifier(layer))
       shape = try layer.outputShape(forInputShape: shape)
     }
     self.inputShape = inputShape
@@ -179,9 +190,12 @@ public final class Sequential {
   }
 
   /// Runs the layers on a batch in inference or training mode.
-  func forward(_ input: Tensor, context: inout LayerContext, upTo end: Int? = nil) -> Tensor {
+  func forward(_ input: Tensor, context: inout LayerContext, upTo end: Int? = nil) throws -> Tensor
+  {
     var value = input
-    for layer in layers[..<(end ?? layers.count)] { value = layer.call(value, context: &context) }
+    for layer in layers[..<(end ?? layers.count)] {
+      value = try layer.call(value, context: &context)
+    }
     return value
   }
 
@@ -190,7 +204,7 @@ public final class Sequential {
   public func callAsFunction(_ input: Tensor, training: Bool = false) throws -> Tensor {
     try prepareInput(input, argument: "x")
     var context = LayerContext(isTraining: training, generator: dropoutGenerator)
-    let output = forward(input, context: &context)
+    let output = try forward(input, context: &context)
     if training {
       context.commitUpdates()
       dropoutGenerator = context.generator

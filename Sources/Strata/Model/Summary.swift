@@ -50,7 +50,7 @@ extension Sequential {
       let nameCell =
         label.count <= first - 2 ? [label] : [layer.name, "(\(type(of: layer)))"]
       let shapeCell = shape.map(batchShapeText) ?? "?"
-      let parameters = layer.isBuilt ? groupedThousands(layer.parameterCount) : "0 (unbuilt)"
+      let parameters = hasBuilt(layer) ? groupedThousands(layer.parameterCount) : "0 (unbuilt)"
       text += row([nameCell, [shapeCell], [parameters]], border: "│")
     }
     text += rule("└", "─", "┴", "┘")

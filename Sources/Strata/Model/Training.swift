@@ -29,7 +29,7 @@ extension Sequential {
     sampleWeight: Tensor? = nil, initialEpoch: Int = 0, verbose: Verbosity = .progressBar,
     callbacks: [any Callback] = []
   ) throws -> History {
-    let configuration = try requireCompiled()
+    let configuration = try requireCompiled(forTraining: true)
     guard batchSize >= 1 else {
       throw StrataError(
         .invalidArgument, "`batchSize` must be at least 1. Received: batchSize=\(batchSize)")
@@ -81,7 +81,7 @@ extension Sequential {
         }
         let range = (batch * batchSize)..<Swift.min(samples, (batch + 1) * batchSize)
         let (xb, yb, wb) = data.batch(range, order: order)
-        let result = trainStep(xb, yb, sampleWeight: wb, configuration: configuration)
+        let result = try trainStep(xb, yb, sampleWeight: wb, configuration: configuration)
         lossTracker.add(result.loss, weight: range.count)
         for metric in metrics {
           metric.accumulator.update(target: yb, prediction: result.output, sampleWeight: wb)
@@ -117,11 +117,11 @@ extension Sequential {
   public func trainOnBatch(
     _ x: Tensor, _ y: Tensor, sampleWeight: Tensor? = nil, classWeight: [Int: Float]? = nil
   ) throws -> [String: Float] {
-    let configuration = try requireCompiled()
+    let configuration = try requireCompiled(forTraining: true)
     let data = try prepareTrainingData(
       x, y, validationSplit: 0, validationData: nil, classWeight: classWeight,
       sampleWeight: sampleWeight, loss: configuration.loss)
-    let result = trainStep(
+    let result = try trainStep(
       data.x, data.y, sampleWeight: data.sampleWeight, configuration: configuration)
     let metrics = makeAccumulators(configuration.metrics, targets: data.y)
     let tracker = WeightedMean()
@@ -137,7 +137,7 @@ extension Sequential {
   /// is changed if anything is wrong.
   func prepareTrainingData(
     _ x: Tensor, _ y: Tensor, validationSplit: Float, validationData: (Tensor, Tensor)?,
-    classWeight: [Int: Float]?, sampleWeight: Tensor?, loss: Loss
+    classWeight: [Int: Float]?, sampleWeight: Tensor?, loss: any Loss
   ) throws -> TrainingData {
     let samples = x.rank >= 1 ? x.shape[0] : 0
     if x.rank >= 1, y.rank >= 1, y.shape[0] != samples {
@@ -181,16 +181,16 @@ extension Sequential {
     return TrainingData(x: trainX, y: trainY, sampleWeight: trainWeights, validation: validation)
   }
 
-  func makeAccumulators(_ metrics: [Metric], targets: Tensor) -> [(
-    name: String, accumulator: MetricAccumulator
+  func makeAccumulators(_ metrics: [any Metric], targets: Tensor) -> [(
+    name: String, accumulator: any MetricAccumulator
   )] {
     let resolution = MetricResolution(
       outputShape: outputShape ?? [], targetShape: Array(targets.shape.dropFirst()))
-    return metrics.map { ($0.name, $0.make(resolution)) }
+    return metrics.map { ($0.name, $0.makeAccumulator(for: resolution)) }
   }
 
   func currentLogs(
-    _ loss: WeightedMean, _ metrics: [(name: String, accumulator: MetricAccumulator)]
+    _ loss: WeightedMean, _ metrics: [(name: String, accumulator: any MetricAccumulator)]
   ) -> [String: Float] {
     var logs = ["loss": loss.result]
     for metric in metrics { logs[metric.name] = metric.accumulator.result }

@@ -7,29 +7,29 @@ extension Sequential {
   /// cross-entropy on probabilities, the loss is computed from the logits with the fused,
   /// stable op, as Keras's TensorFlow backend does.
   func batchLoss(
-    _ x: Tensor, _ y: Tensor, sampleWeight: Tensor?, loss: Loss, context: inout LayerContext
-  ) -> (loss: Tensor, output: Tensor) {
+    _ x: Tensor, _ y: Tensor, sampleWeight: Tensor?, loss: any Loss, context: inout LayerContext
+  ) throws -> (loss: Tensor, output: Tensor) {
     if let fusion = loss.fusion, let last = layers.last as? any OutputActivationLayer,
-      let values = fusedValues(fusion, last: last, x, y, context: &context)
+      let values = try fusedValues(fusion, last: last, x, y, context: &context)
     {
       return (loss.reduce(values.loss, sampleWeight: sampleWeight), values.output)
     }
-    let output = forward(x, context: &context)
+    let output = try forward(x, context: &context)
     let values = loss.values(target: y, prediction: output)
     return (loss.reduce(values, sampleWeight: sampleWeight), output.detached)
   }
 
   private func fusedValues(
-    _ fusion: Loss.Fusion, last: any OutputActivationLayer, _ x: Tensor, _ y: Tensor,
+    _ fusion: LossFusion, last: any OutputActivationLayer, _ x: Tensor, _ y: Tensor,
     context: inout LayerContext
-  ) -> (loss: Tensor, output: Tensor)? {
+  ) throws -> (loss: Tensor, output: Tensor)? {
     let activation = last.outputActivation.name
     let hidden: Tensor
     switch fusion {
     case .sparseSoftmax, .softmax:
       guard activation == "softmax" else { return nil }
-      hidden = forward(x, context: &context, upTo: layers.count - 1)
-      let logits = last.callBeforeActivation(hidden, context: &context)
+      hidden = try forward(x, context: &context, upTo: layers.count - 1)
+      let logits = try last.callBeforeActivation(hidden, context: &context)
       guard logits.rank == 2 else { return nil }
       let output = logits.detached.softmax(alongAxis: -1)
       if case .softmax(let smoothing) = fusion {
@@ -42,8 +42,8 @@ extension Sequential {
       return (Tensor.softmaxCrossEntropy(logits: logits, labels: y.reshaped(to: [-1])), output)
     case .sigmoid(let smoothing):
       guard activation == "sigmoid" else { return nil }
-      hidden = forward(x, context: &context, upTo: layers.count - 1)
-      let logits = last.callBeforeActivation(hidden, context: &context)
+      hidden = try forward(x, context: &context, upTo: layers.count - 1)
+      let logits = try last.callBeforeActivation(hidden, context: &context)
       let targets = smoothing > 0 ? y * (1 - smoothing) + 0.5 * smoothing : y
       let values = Tensor.sigmoidCrossEntropy(logits: logits, targets: targets)
       return (values.mean(alongAxis: -1), logits.detached.sigmoid())
@@ -66,15 +66,15 @@ extension Sequential {
   /// computed before the update, which the metrics see (as in Keras).
   func trainStep(
     _ x: Tensor, _ y: Tensor, sampleWeight: Tensor?, configuration: CompiledConfiguration
-  ) -> (loss: Float, output: Tensor) {
+  ) throws -> (loss: Float, output: Tensor) {
     let weights = trainableWeights
     var context = LayerContext(isTraining: true, generator: dropoutGenerator)
     var output = Tensor(0)
-    let (value, gradients) = valueWithGradient(at: weights.map(\.value)) { traced in
+    let (value, gradients) = try valueWithGradient(at: weights.map(\.value)) { traced in
       for (weight, tracedValue) in zip(weights, traced) {
         context.substitutes[ObjectIdentifier(weight)] = tracedValue
       }
-      let result = batchLoss(
+      let result = try batchLoss(
         x, y, sampleWeight: sampleWeight, loss: configuration.loss, context: &context)
       output = result.output
       if let penalty = regularizationPenalty(context: context) { return result.loss + penalty }
@@ -86,7 +86,7 @@ extension Sequential {
     // The traced copies share storage with the weights; dropped here, the optimizer updates
     // the weights in place instead of copying every one of them on write.
     context.substitutes.removeAll()
-    configuration.optimizer.apply(gradients, to: weights)
+    try configuration.optimizer.apply(gradients, to: weights)
     context.commitUpdates()
     dropoutGenerator = context.generator
     return (value.scalar, output)
@@ -94,10 +94,10 @@ extension Sequential {
 
   /// The loss (with penalties) and output of a batch in inference mode.
   func testStep(
-    _ x: Tensor, _ y: Tensor, sampleWeight: Tensor?, loss: Loss
-  ) -> (loss: Float, output: Tensor) {
+    _ x: Tensor, _ y: Tensor, sampleWeight: Tensor?, loss: any Loss
+  ) throws -> (loss: Float, output: Tensor) {
     var context = LayerContext(isTraining: false)
-    let result = batchLoss(x, y, sampleWeight: sampleWeight, loss: loss, context: &context)
+    let result = try batchLoss(x, y, sampleWeight: sampleWeight, loss: loss, context: &context)
     var total = result.loss
     if let penalty = regularizationPenalty(context: context) { total = total + penalty }
     return (total.scalar, result.output)

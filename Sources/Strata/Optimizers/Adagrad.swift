@@ -1,31 +1,39 @@
 /// Adagrad, Keras's `Adagrad`: `acc += g²`, `w −= lr·g/√(acc + ε)`, with the accumulator
 /// starting at `initialAccumulatorValue` (Keras default 0.1).
 public final class Adagrad: Optimizer {
+  /// The shared options and state.
+  public let core: OptimizerCore
   /// The accumulator's starting value.
   public let initialAccumulatorValue: Float
   /// Added inside the square root (Keras default 1e-7).
   public let epsilon: Float
 
   /// Creates Adagrad with Keras's defaults (`learningRate: 0.001`).
-  public init(
+  public convenience init(
     learningRate: Float = 0.001, initialAccumulatorValue: Float = 0.1, epsilon: Float = 1e-7,
     clipNorm: Float? = nil, clipValue: Float? = nil, globalClipNorm: Float? = nil,
     weightDecay: Float? = nil, decay: Float = 0
   ) {
+    self.init(
+      core: OptimizerCore(
+        name: "adagrad", learningRate: learningRate, clipNorm: clipNorm, clipValue: clipValue,
+        globalClipNorm: globalClipNorm, weightDecay: weightDecay, decay: decay),
+      initialAccumulatorValue: initialAccumulatorValue, epsilon: epsilon)
+  }
+
+  init(core: OptimizerCore, initialAccumulatorValue: Float, epsilon: Float) {
+    self.core = core
     self.initialAccumulatorValue = initialAccumulatorValue
     self.epsilon = epsilon
-    super.init(
-      name: "adagrad", learningRate: learningRate, clipNorm: clipNorm, clipValue: clipValue,
-      globalClipNorm: globalClipNorm, weightDecay: weightDecay, decay: decay)
   }
 
   /// One accumulator slot.
-  public override var slotCount: Int { 1 }
+  public var slotCount: Int { 1 }
   /// The accumulator starts at `initialAccumulatorValue`.
-  public override func initialSlotValue(_ index: Int) -> Float { initialAccumulatorValue }
+  public func initialSlotValue(_ index: Int) -> Float { initialAccumulatorValue }
 
   /// The Adagrad rule.
-  public override func update(
+  public func update(
     parameter: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>,
     slots: [UnsafeMutableBufferPointer<Float>], learningRate lr: Float, step: Int
   ) {
@@ -36,66 +44,32 @@ public final class Adagrad: Optimizer {
       parameter[i] -= lr * g / (accumulator[i] + epsilon).squareRoot()
     }
   }
-}
 
-/// Adadelta, Keras's `Adadelta`: `Eg = ρEg + (1−ρ)g²`, `Δ = −√(Ed + ε)·g/√(Eg + ε)`,
-/// `Ed = ρEd + (1−ρ)Δ²`, `w += lr·Δ`.
-public final class Adadelta: Optimizer {
-  /// The decay `ρ` (Keras default 0.95).
-  public let rho: Float
-  /// Added inside the square roots (Keras default 1e-7).
-  public let epsilon: Float
-
-  /// Creates Adadelta with Keras's defaults (`learningRate: 0.001`).
-  public init(
-    learningRate: Float = 0.001, rho: Float = 0.95, epsilon: Float = 1e-7,
-    clipNorm: Float? = nil, clipValue: Float? = nil, globalClipNorm: Float? = nil,
-    weightDecay: Float? = nil, decay: Float = 0
-  ) {
-    self.rho = rho
-    self.epsilon = epsilon
-    super.init(
-      name: "adadelta", learningRate: learningRate, clipNorm: clipNorm, clipValue: clipValue,
-      globalClipNorm: globalClipNorm, weightDecay: weightDecay, decay: decay)
+  /// The shared options, `initial_accumulator_value` and `epsilon`.
+  public var configuration: Configuration {
+    core.configuration.merging([
+      "initial_accumulator_value": initialAccumulatorValue, "epsilon": epsilon,
+    ])
   }
 
-  /// Slots: the squared-gradient average and the squared-update average.
-  public override var slotCount: Int { 2 }
-
-  /// The Adadelta rule.
-  public override func update(
-    parameter: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>,
-    slots: [UnsafeMutableBufferPointer<Float>], learningRate lr: Float, step: Int
-  ) {
-    let (gradientAverage, deltaAverage) = (slots[0], slots[1])
-    for i in parameter.indices {
-      let g = gradient[i]
-      gradientAverage[i] = rho * gradientAverage[i] + (1 - rho) * g * g
-      let delta =
-        -(deltaAverage[i] + epsilon).squareRoot() * g / (gradientAverage[i] + epsilon).squareRoot()
-      deltaAverage[i] = rho * deltaAverage[i] + (1 - rho) * delta * delta
-      parameter[i] += lr * delta
-    }
+  /// Rebuilds Adagrad; missing keys take Keras's defaults.
+  public convenience init(configuration: Configuration) throws {
+    self.init(
+      core: try OptimizerCore(configuration: configuration, name: "adagrad", learningRate: 0.001),
+      initialAccumulatorValue: try configuration.value("initial_accumulator_value", default: 0.1),
+      epsilon: try configuration.value("epsilon", default: 1e-7))
   }
 }
 
-extension Optimizer {
+extension Optimizer where Self == Adagrad {
   /// Adagrad with Keras's defaults.
-  public static var adagrad: Optimizer { Adagrad() }
+  public static var adagrad: Adagrad { Adagrad() }
   /// Adagrad.
   public static func adagrad(
     learningRate: Float = 0.001, initialAccumulatorValue: Float = 0.1, epsilon: Float = 1e-7
-  ) -> Optimizer {
+  ) -> Adagrad {
     Adagrad(
       learningRate: learningRate, initialAccumulatorValue: initialAccumulatorValue, epsilon: epsilon
     )
-  }
-  /// Adadelta with Keras's defaults.
-  public static var adadelta: Optimizer { Adadelta() }
-  /// Adadelta.
-  public static func adadelta(learningRate: Float = 0.001, rho: Float = 0.95, epsilon: Float = 1e-7)
-    -> Optimizer
-  {
-    Adadelta(learningRate: learningRate, rho: rho, epsilon: epsilon)
   }
 }

@@ -1,11 +1,11 @@
-import Foundation
-
 /// RMSprop, Keras's `RMSprop` (the default optimizer of `compile`).
 ///
 /// `a = ρa + (1−ρ)g²`; centred: `ḡ = ρḡ + (1−ρ)g`, `d = a − ḡ² + ε`, else `d = a + ε`;
 /// `Δ = lr·g/√d`; with momentum `mom = μ·mom + Δ`, `w −= mom`, else `w −= Δ`.
 /// Note ε sits inside the square root, as in Keras.
 public final class RMSprop: Optimizer {
+  /// The shared options and state.
+  public let core: OptimizerCore
   /// The decay `ρ` of the squared-gradient average (Keras default 0.9).
   public let rho: Float
   /// Momentum (Keras default 0).
@@ -16,25 +16,31 @@ public final class RMSprop: Optimizer {
   public let centered: Bool
 
   /// Creates RMSprop with Keras's defaults (`learningRate: 0.001`).
-  public init(
+  public convenience init(
     learningRate: Float = 0.001, rho: Float = 0.9, momentum: Float = 0, epsilon: Float = 1e-7,
     centered: Bool = false, clipNorm: Float? = nil, clipValue: Float? = nil,
     globalClipNorm: Float? = nil, weightDecay: Float? = nil, decay: Float = 0
   ) {
+    self.init(
+      core: OptimizerCore(
+        name: "rmsprop", learningRate: learningRate, clipNorm: clipNorm, clipValue: clipValue,
+        globalClipNorm: globalClipNorm, weightDecay: weightDecay, decay: decay),
+      rho: rho, momentum: momentum, epsilon: epsilon, centered: centered)
+  }
+
+  init(core: OptimizerCore, rho: Float, momentum: Float, epsilon: Float, centered: Bool) {
+    self.core = core
     self.rho = rho
     self.momentum = momentum
     self.epsilon = epsilon
     self.centered = centered
-    super.init(
-      name: "rmsprop", learningRate: learningRate, clipNorm: clipNorm, clipValue: clipValue,
-      globalClipNorm: globalClipNorm, weightDecay: weightDecay, decay: decay)
   }
 
   /// Slots: the squared average, the momentum buffer, the gradient average.
-  public override var slotCount: Int { 3 }
+  public var slotCount: Int { 3 }
 
   /// The RMSprop rule.
-  public override func update(
+  public func update(
     parameter: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>,
     slots: [UnsafeMutableBufferPointer<Float>], learningRate lr: Float, step: Int
   ) {
@@ -43,17 +49,34 @@ public final class RMSprop: Optimizer {
       velocity: momentum > 0 ? slots[1] : nil, meanGradient: centered ? slots[2] : nil,
       learningRate: lr, rho: rho, momentum: momentum, epsilon: epsilon)
   }
+
+  /// The shared options, `rho`, `momentum`, `epsilon` and `centered`.
+  public var configuration: Configuration {
+    core.configuration.merging([
+      "rho": rho, "momentum": momentum, "epsilon": epsilon, "centered": centered,
+    ])
+  }
+
+  /// Rebuilds RMSprop; missing keys take Keras's defaults.
+  public convenience init(configuration: Configuration) throws {
+    self.init(
+      core: try OptimizerCore(configuration: configuration, name: "rmsprop", learningRate: 0.001),
+      rho: try configuration.value("rho", default: 0.9),
+      momentum: try configuration.value("momentum", default: 0),
+      epsilon: try configuration.value("epsilon", default: 1e-7),
+      centered: try configuration.value("centered", default: false))
+  }
 }
 
-extension Optimizer {
+extension Optimizer where Self == RMSprop {
   /// RMSprop with Keras's defaults.
-  public static var rmsprop: Optimizer { RMSprop() }
+  public static var rmsprop: RMSprop { RMSprop() }
 
   /// RMSprop.
   public static func rmsprop(
     learningRate: Float = 0.001, rho: Float = 0.9, momentum: Float = 0, epsilon: Float = 1e-7,
     centered: Bool = false
-  ) -> Optimizer {
+  ) -> RMSprop {
     RMSprop(
       learningRate: learningRate, rho: rho, momentum: momentum, epsilon: epsilon, centered: centered
     )

@@ -3,29 +3,37 @@
 /// Without momentum `w −= lr·g`. With momentum `m = μm − lr·g`, then `w += m`, or with
 /// Nesterov `w += μm − lr·g` using the new `m`.
 public final class SGD: Optimizer {
+  /// The shared options and state.
+  public let core: OptimizerCore
   /// The momentum `μ` in `[0, 1]` (Keras default 0).
   public let momentum: Float
   /// Whether to use Nesterov momentum.
   public let nesterov: Bool
 
   /// Creates SGD with Keras's defaults (`learningRate: 0.01`).
-  public init(
+  public convenience init(
     learningRate: Float = 0.01, momentum: Float = 0, nesterov: Bool = false,
     clipNorm: Float? = nil, clipValue: Float? = nil, globalClipNorm: Float? = nil,
     weightDecay: Float? = nil, decay: Float = 0
   ) {
+    self.init(
+      core: OptimizerCore(
+        name: "sgd", learningRate: learningRate, clipNorm: clipNorm, clipValue: clipValue,
+        globalClipNorm: globalClipNorm, weightDecay: weightDecay, decay: decay),
+      momentum: momentum, nesterov: nesterov)
+  }
+
+  init(core: OptimizerCore, momentum: Float, nesterov: Bool) {
+    self.core = core
     self.momentum = momentum
     self.nesterov = nesterov
-    super.init(
-      name: "sgd", learningRate: learningRate, clipNorm: clipNorm, clipValue: clipValue,
-      globalClipNorm: globalClipNorm, weightDecay: weightDecay, decay: decay)
   }
 
   /// One velocity slot when momentum is used.
-  public override var slotCount: Int { momentum != 0 ? 1 : 0 }
+  public var slotCount: Int { momentum != 0 ? 1 : 0 }
 
-  override func validate() throws {
-    try super.validate()
+  /// Throws unless `momentum` is in `[0, 1]`.
+  public func validateArguments() throws {
     guard momentum >= 0 && momentum <= 1 else {
       throw StrataError(
         .invalidArgument,
@@ -34,7 +42,7 @@ public final class SGD: Optimizer {
   }
 
   /// The SGD rule.
-  public override func update(
+  public func update(
     parameter: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>,
     slots: [UnsafeMutableBufferPointer<Float>], learningRate lr: Float, step: Int
   ) {
@@ -42,16 +50,29 @@ public final class SGD: Optimizer {
       parameter: parameter, gradient: gradient, velocity: momentum == 0 ? nil : slots[0],
       learningRate: lr, momentum: momentum, nesterov: nesterov)
   }
+
+  /// The shared options, `momentum` and `nesterov`.
+  public var configuration: Configuration {
+    core.configuration.merging(["momentum": momentum, "nesterov": nesterov])
+  }
+
+  /// Rebuilds SGD; missing keys take Keras's defaults.
+  public convenience init(configuration: Configuration) throws {
+    self.init(
+      core: try OptimizerCore(configuration: configuration, name: "sgd", learningRate: 0.01),
+      momentum: try configuration.value("momentum", default: 0),
+      nesterov: try configuration.value("nesterov", default: false))
+  }
 }
 
-extension Optimizer {
+extension Optimizer where Self == SGD {
   /// SGD with Keras's defaults.
-  public static var sgd: Optimizer { SGD() }
+  public static var sgd: SGD { SGD() }
 
   /// Stochastic gradient descent.
-  public static func sgd(
-    learningRate: Float = 0.01, momentum: Float = 0, nesterov: Bool = false
-  ) -> Optimizer {
+  public static func sgd(learningRate: Float = 0.01, momentum: Float = 0, nesterov: Bool = false)
+    -> SGD
+  {
     SGD(learningRate: learningRate, momentum: momentum, nesterov: nesterov)
   }
 }

@@ -1,7 +1,8 @@
 /// A weight penalty added to the training loss, as Keras's `kernel_regularizer=`.
 ///
 /// Penalties follow Keras: `l1 · Σ|w|` and `l2 · Σw²` (no ½ factor), added once per step at
-/// full value (not divided by the batch size) and included in the reported `loss`.
+/// full value (not divided by the batch size) and included in the reported `loss`. A
+/// regularizer is saved as Keras saves one: `{"class_name": "L2", "config": {"l2": 0.01}}`.
 public struct Regularizer: Equatable, CustomStringConvertible, Sendable {
   /// The L1 factor.
   public let l1: Float
@@ -40,4 +41,48 @@ public struct Regularizer: Equatable, CustomStringConvertible, Sendable {
 
   /// `L1L2(l1=…, l2=…)`.
   public var description: String { "L1L2(l1=\(l1), l2=\(l2))" }
+}
+
+extension Regularizer: ConfigurationRepresentable {
+  /// Keras's `L1`, `L2` or `L1L2` with its factors.
+  public var configurationValue: ConfigurationValue {
+    let reference: Configuration
+    switch (l1, l2) {
+    case (_, 0) where l1 != 0:
+      reference = ["class_name": "L1", "config": ["l1": l1] as Configuration]
+    case (0, _) where l2 != 0:
+      reference = ["class_name": "L2", "config": ["l2": l2] as Configuration]
+    default: reference = ["class_name": "L1L2", "config": ["l1": l1, "l2": l2] as Configuration]
+    }
+    return .object(reference)
+  }
+
+  /// Rebuilds `L1`, `L2` or `L1L2` (or the identifiers `"l1"`, `"l2"`, `"l1_l2"`) with Keras's
+  /// default factors for missing ones.
+  public init(configurationValue value: ConfigurationValue) throws {
+    let name: String
+    var arguments = Configuration()
+    switch value {
+    case .string(let text): name = text
+    case .object(let reference):
+      name = try reference.value("class_name")
+      arguments = try reference.value("config", default: Configuration())
+    default: throw unexpected(value, expected: "a regularizer")
+    }
+    guard let make = Registry.regularizerMaker(name) else {
+      throw StrataError(.invalidArgument, "Could not interpret regularizer identifier: \(name)")
+    }
+    self = try make(arguments)
+    try validate(argument: name)
+  }
+
+  /// How the built-in regularizers are rebuilt: the ``Registry`` starts with these.
+  static let builtInMakers: [String: Registry.Maker<Regularizer>] = {
+    let l1: Registry.Maker<Regularizer> = { .l1(try $0.value("l1", default: 0.01)) }
+    let l2: Registry.Maker<Regularizer> = { .l2(try $0.value("l2", default: 0.01)) }
+    let l1l2: Registry.Maker<Regularizer> = {
+      .l1l2(l1: try $0.value("l1", default: 0), l2: try $0.value("l2", default: 0))
+    }
+    return ["L1": l1, "l1": l1, "L2": l2, "l2": l2, "L1L2": l1l2, "l1_l2": l1l2]
+  }()
 }

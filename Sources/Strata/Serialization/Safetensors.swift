@@ -23,9 +23,10 @@ extension Sequential {
     try writeSafetensors(Array(zip(weightNames, weights.map(\.value))), metadata: [:], to: url)
   }
 
-  /// Reads weights written by ``saveWeights(to:)`` (or any safetensors file with the same names
-  /// and shapes). Everything is checked before anything changes: on error the model is as it
-  /// was, and the error names the file and the tensor.
+  /// Reads weights written by ``saveWeights(to:)`` or ``save(to:)`` (or any safetensors file
+  /// with the same names and shapes; a model file's optimizer slots are skipped). Everything is
+  /// checked before anything changes: on error the model is as it was, and the error names the
+  /// file and the tensor.
   public func loadWeights(from url: URL) throws {
     let data: Data
     do { data = try Data(contentsOf: url) } catch {
@@ -35,7 +36,8 @@ extension Sequential {
   }
 
   func loadWeights(safetensors bytes: [UInt8], source: String) throws {
-    try loadWeights(tensors: try parseSafetensors(bytes, source: source), source: source)
+    let tensors = try parseSafetensors(bytes, source: source)
+    try loadWeights(tensors: tensors.filter { !$0.key.hasPrefix("optimizer/") }, source: source)
   }
 
   func loadWeights(tensors: [String: Tensor], source: String) throws {

@@ -24,14 +24,13 @@ public final class ReduceLROnPlateau: LearningRateAdjusting {
   private var cooldownCounter = 0
   private var best: Float = .infinity
   private var reader: MonitoredValue
+  private var larger = false
 
-  /// Creates the callback with Keras's defaults. - Precondition: `factor < 1`.
+  /// Creates the callback with Keras's defaults; `fit` throws unless `factor < 1`.
   public init(
     monitor: String = "val_loss", factor: Float = 0.1, patience: Int = 10, minDelta: Float = 1e-4,
     cooldown: Int = 0, minLR: Float = 0, mode: MonitorMode = .auto, verbose: Bool = false
   ) {
-    precondition(
-      factor < 1, "ReduceLROnPlateau does not support a factor >= 1. Received: factor=\(factor)")
     self.monitor = monitor
     self.factor = factor
     self.patience = patience
@@ -43,18 +42,25 @@ public final class ReduceLROnPlateau: LearningRateAdjusting {
     reader = MonitoredValue(monitor: monitor, owner: "ReduceLROnPlateau")
   }
 
-  /// Resets the state for a new `fit`.
-  public func onTrainBegin(context: TrainingContext) {
+  /// Resets the state for a new `fit`; throws for a `factor` of 1 or more, or when
+  /// `mode: .auto` cannot tell the direction of `monitor`.
+  public func onTrainBegin(context: TrainingContext) throws {
+    guard factor < 1, factor.isFinite else {
+      throw StrataError(
+        .invalidArgument,
+        "ReduceLROnPlateau does not support a factor >= 1. Received: factor=\(factor)")
+    }
+    larger = try mode.prefersLarger(
+      monitor, metrics: context.model.metrics, owner: "ReduceLROnPlateau")
     wait = 0
     cooldownCounter = 0
-    best = mode.prefersLarger(monitor) ? -.infinity : .infinity
+    best = larger ? -.infinity : .infinity
     reader.reset()
   }
 
   /// Watches the epoch's value and reduces the rate when it has stalled.
   public func onEpochEnd(epoch: Int, logs: [String: Float], context: TrainingContext) {
     guard let current = reader.read(logs), let optimizer = context.model.optimizer else { return }
-    let larger = mode.prefersLarger(monitor)
     if cooldownCounter > 0 {
       cooldownCounter -= 1
       wait = 0
@@ -74,40 +80,6 @@ public final class ReduceLROnPlateau: LearningRateAdjusting {
         cooldownCounter = cooldown
         wait = 0
       }
-    }
-  }
-}
-
-/// Sets the learning rate at the start of each epoch from a function of the epoch and the
-/// current rate, Keras's `LearningRateScheduler`:
-/// `LearningRateScheduler { epoch, lr in epoch < 10 ? lr : lr * 0.9 }`.
-public final class LearningRateScheduler: LearningRateAdjusting {
-  private let schedule: (_ epoch: Int, _ learningRate: Float) -> Float
-  /// Whether to print each change.
-  public let verbose: Bool
-
-  /// Creates the callback from `schedule(epoch, currentLearningRate)`.
-  public init(
-    verbose: Bool = false, _ schedule: @escaping (_ epoch: Int, _ learningRate: Float) -> Float
-  ) {
-    self.schedule = schedule
-    self.verbose = verbose
-  }
-
-  /// Sets the epoch's learning rate; throws if the schedule returns a negative or non-finite rate.
-  public func onEpochBegin(epoch: Int, context: TrainingContext) throws {
-    guard let optimizer = context.model.optimizer else { return }
-    let rate = schedule(epoch, optimizer.learningRate)
-    guard rate.isFinite && rate >= 0 else {
-      throw StrataError(
-        .invalidArgument,
-        "LearningRateScheduler: the schedule returned \(rate) for epoch \(epoch); expected a finite, non-negative learning rate."
-      )
-    }
-    optimizer.learningRate = rate
-    if verbose {
-      writeToStandardOutput(
-        "\nEpoch \(epoch + 1): LearningRateScheduler setting learning rate to \(rate).\n")
     }
   }
 }

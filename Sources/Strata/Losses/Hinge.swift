@@ -1,0 +1,26 @@
+/// The hinge loss, Keras's `Hinge`: `mean(max(1 − y·p, 0))` over the last axis; 0/1 labels are
+/// first mapped to −1/1.
+public struct Hinge: Loss {
+  /// Creates the loss.
+  public init() {}
+
+  /// `hinge`.
+  public var name: String { "hinge" }
+
+  /// Per-sample values.
+  public func values(target: Tensor, prediction: Tensor) -> Tensor {
+    let isBinary = target.scalars.allSatisfy { $0 == 0 || $0 == 1 }
+    let y = isBinary ? target * 2 - 1 : target
+    return (1 - y * prediction).maximum(0).mean(alongAxis: -1)
+  }
+
+  /// No arguments.
+  public var configuration: Configuration { [:] }
+  /// Rebuilds the loss.
+  public init(configuration: Configuration) {}
+}
+
+extension Loss where Self == Hinge {
+  /// `mean(max(1 − y·p, 0))` over the last axis.
+  public static var hinge: Hinge { Hinge() }
+}

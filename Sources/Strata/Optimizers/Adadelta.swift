@@ -1,0 +1,72 @@
+/// Adadelta, Keras's `Adadelta`: `Eg = ρEg + (1−ρ)g²`, `Δ = −√(Ed + ε)·g/√(Eg + ε)`,
+/// `Ed = ρEd + (1−ρ)Δ²`, `w += lr·Δ`.
+public final class Adadelta: Optimizer {
+  /// The shared options and state.
+  public let core: OptimizerCore
+  /// The decay `ρ` (Keras default 0.95).
+  public let rho: Float
+  /// Added inside the square roots (Keras default 1e-7).
+  public let epsilon: Float
+
+  /// Creates Adadelta with Keras's defaults (`learningRate: 0.001`).
+  public convenience init(
+    learningRate: Float = 0.001, rho: Float = 0.95, epsilon: Float = 1e-7,
+    clipNorm: Float? = nil, clipValue: Float? = nil, globalClipNorm: Float? = nil,
+    weightDecay: Float? = nil, decay: Float = 0
+  ) {
+    self.init(
+      core: OptimizerCore(
+        name: "adadelta", learningRate: learningRate, clipNorm: clipNorm, clipValue: clipValue,
+        globalClipNorm: globalClipNorm, weightDecay: weightDecay, decay: decay),
+      rho: rho, epsilon: epsilon)
+  }
+
+  init(core: OptimizerCore, rho: Float, epsilon: Float) {
+    self.core = core
+    self.rho = rho
+    self.epsilon = epsilon
+  }
+
+  /// Slots: the squared-gradient average and the squared-update average.
+  public var slotCount: Int { 2 }
+
+  /// The Adadelta rule.
+  public func update(
+    parameter: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>,
+    slots: [UnsafeMutableBufferPointer<Float>], learningRate lr: Float, step: Int
+  ) {
+    let (gradientAverage, deltaAverage) = (slots[0], slots[1])
+    for i in parameter.indices {
+      let g = gradient[i]
+      gradientAverage[i] = rho * gradientAverage[i] + (1 - rho) * g * g
+      let delta =
+        -(deltaAverage[i] + epsilon).squareRoot() * g / (gradientAverage[i] + epsilon).squareRoot()
+      deltaAverage[i] = rho * deltaAverage[i] + (1 - rho) * delta * delta
+      parameter[i] += lr * delta
+    }
+  }
+
+  /// The shared options, `rho` and `epsilon`.
+  public var configuration: Configuration {
+    core.configuration.merging(["rho": rho, "epsilon": epsilon])
+  }
+
+  /// Rebuilds Adadelta; missing keys take Keras's defaults.
+  public convenience init(configuration: Configuration) throws {
+    self.init(
+      core: try OptimizerCore(configuration: configuration, name: "adadelta", learningRate: 0.001),
+      rho: try configuration.value("rho", default: 0.95),
+      epsilon: try configuration.value("epsilon", default: 1e-7))
+  }
+}
+
+extension Optimizer where Self == Adadelta {
+  /// Adadelta with Keras's defaults.
+  public static var adadelta: Adadelta { Adadelta() }
+  /// Adadelta.
+  public static func adadelta(learningRate: Float = 0.001, rho: Float = 0.95, epsilon: Float = 1e-7)
+    -> Adadelta
+  {
+    Adadelta(learningRate: learningRate, rho: rho, epsilon: epsilon)
+  }
+}

@@ -1,0 +1,50 @@
+import Foundation
+
+/// `lr₀ · rate^(step / decaySteps)`, the exponent floored when `staircase`: Keras's
+/// `ExponentialDecay`.
+public struct ExponentialDecay: LearningRateSchedule {
+  /// The rate at step 0.
+  public var initialLearningRate: Float
+  /// The steps over which the rate is multiplied by `decayRate` once.
+  public var decaySteps: Int
+  /// The factor per `decaySteps`.
+  public var decayRate: Float
+  /// Whether the rate drops in steps.
+  public var staircase: Bool
+
+  /// Creates the schedule.
+  public init(
+    initialLearningRate: Float, decaySteps: Int, decayRate: Float, staircase: Bool = false
+  ) {
+    (self.initialLearningRate, self.decaySteps, self.decayRate, self.staircase) = (
+      initialLearningRate, decaySteps, decayRate, staircase
+    )
+  }
+
+  /// The rate at `step`.
+  public func rate(at step: Int) -> Float {
+    var exponent = Float(step) / Float(decaySteps)
+    if staircase { exponent.round(.down) }
+    return initialLearningRate * pow(decayRate, exponent)
+  }
+
+  /// Throws unless `decaySteps` is positive.
+  public func validate() throws { try validateDecaySteps(decaySteps, in: "ExponentialDecay") }
+
+  /// Keras's `initial_learning_rate`, `decay_steps`, `decay_rate` and `staircase`.
+  public var configuration: Configuration {
+    [
+      "initial_learning_rate": initialLearningRate, "decay_steps": decaySteps,
+      "decay_rate": decayRate, "staircase": staircase,
+    ]
+  }
+
+  /// Rebuilds the schedule.
+  public init(configuration: Configuration) throws {
+    self.init(
+      initialLearningRate: try configuration.value("initial_learning_rate"),
+      decaySteps: try configuration.value("decay_steps"),
+      decayRate: try configuration.value("decay_rate"),
+      staircase: try configuration.value("staircase", default: false))
+  }
+}
