@@ -82,26 +82,6 @@ public struct Tensor: Sendable {
     return scalars[0]
   }
 
-  /// The value at a full index, one entry per dimension: `t[1, 2]`.
-  public subscript(index: Int...) -> Float {
-    get { scalars[flatIndex(index)] }
-    set { scalars[flatIndex(index)] = newValue }
-  }
-
-  private func flatIndex(_ index: [Int]) -> Int {
-    precondition(
-      index.count == rank,
-      "Tensor subscript: expected \(rank) indices for shape \(shape), got \(index.count)")
-    var flat = 0
-    for (axis, i) in index.enumerated() {
-      precondition(
-        i >= 0 && i < shape[axis],
-        "Tensor subscript: index \(index) out of range for shape \(shape)")
-      flat = flat * shape[axis] + i
-    }
-    return flat
-  }
-
   /// Whether this tensor is recorded on a gradient tape (it is a parameter of, or depends on a
   /// parameter of, an enclosing ``valueWithGradient(at:of:)``).
   public var isTraced: Bool { trace != nil }

@@ -15,7 +15,7 @@ import Testing
   let b = Tensor(shape: [4, 1], scalars: [0, 10, 20, 30])
   let c = a + b
   #expect(c.shape == [2, 4, 3])
-  #expect(c[1, 2, 1] == 24)
+  #expect(c[1, 2, 1].scalar == 24)
   #expect(Tensor.broadcastShape([5, 1, 4], [3, 1], op: "test") == [5, 3, 4])
 }
 

@@ -18,8 +18,8 @@ import Testing
   // np.arange(24).reshape(2,3,4).transpose(2,0,1)[3,1,2] == 23
   let p = cube.transposed(permutation: [2, 0, 1])
   #expect(p.shape == [4, 2, 3])
-  #expect(p[3, 1, 2] == 23)
-  #expect(p[1, 0, 2] == 9)
+  #expect(p[3, 1, 2].scalar == 23)
+  #expect(p[1, 0, 2].scalar == 9)
 }
 
 @Test func concatenationSlicingAndGathering() {

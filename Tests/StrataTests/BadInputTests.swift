@@ -86,7 +86,7 @@ func expectRejected(
 @Test func nonFiniteData() {
   let (model, x, y) = classifier()
   var bad = x
-  bad[2, 1] = .nan
+  bad[2, 1] = Tensor(.nan)
   expectRejected(.invalidData, containing: "`x` holds nan", model: model) {
     try model.fit(bad, y, verbose: 0)
   }

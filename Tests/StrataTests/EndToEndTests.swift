@@ -34,7 +34,8 @@ import Testing
 @Test func binaryModelReportsValidationCrossentropy() throws {
   var generator = RandomGenerator(seed: 11)
   let x = Tensor.normal([200, 4], generator: &generator)
-  let y = Tensor(shape: [200, 1], scalars: (0..<200).map { x[$0, 0] + x[$0, 1] > 0 ? 1 : 0 })
+  let y = Tensor(
+    shape: [200, 1], scalars: (0..<200).map { x[$0, 0].scalar + x[$0, 1].scalar > 0 ? 1 : 0 })
   let model = Sequential {
     Dense(units: 8, inputShape: [4], activation: .relu)
     Dense(units: 1, activation: .sigmoid)

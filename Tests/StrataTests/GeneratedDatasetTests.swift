@@ -14,7 +14,7 @@ import Testing
   let moons = Datasets.moons(samples: 100, noise: 0)
   #expect(moons.x.shape == [100, 2])
   #expect(moons.y.sum().scalar == 50)
-  #expect(abs(moons.x[0, 0] - 1) < 1e-6)  // the first point of the upper moon is (1, 0)
+  #expect(abs(moons.x[0, 0].scalar - 1) < 1e-6)  // the first point of the upper moon is (1, 0)
   let circles = Datasets.circles(samples: 100, noise: 0, factor: 0.5)
   #expect(abs(circles.x.rows(60..<61).square().sum().scalar.squareRoot() - 0.5) < 1e-5)
   let blobs = Datasets.blobs(samples: 90, centers: 3, features: 4)

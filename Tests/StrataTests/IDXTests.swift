@@ -87,12 +87,12 @@ func writeTinyMNIST(to folder: URL, count: Int = 3, labels: [UInt8]? = nil) thro
   let flat = try MNIST.load(directory: folder)
   #expect(flat.trainImages.shape == [3, 784])
   #expect(flat.trainLabels.scalars == [0, 1, 2])
-  #expect(flat.trainImages[0, 255] == 1)  // normalised: 255 / 255
+  #expect(flat.trainImages[0, 255].scalar == 1)  // normalised: 255 / 255
   let raw = try MNIST.load(directory: folder, normalize: false, flatten: false, oneHotLabels: true)
   #expect(raw.testImages.shape == [3, 28, 28])
-  #expect(raw.testImages[0, 9, 3] == Float((9 * 28 + 3) % 256))
+  #expect(raw.testImages[0, 9, 3].scalar == Float((9 * 28 + 3) % 256))
   #expect(raw.testLabels.shape == [3, 10])
-  #expect(raw.testLabels[2, 2] == 1)
+  #expect(raw.testLabels[2, 2].scalar == 1)
 }
 
 @Test func inconsistentFilesAreRejected() throws {

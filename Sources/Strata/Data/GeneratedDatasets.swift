@@ -94,7 +94,9 @@ public enum Datasets {
     var y: [Float] = []
     for i in 0..<samples {
       let center = i % centers
-      for j in 0..<features { x.append(middles[center, j] + spread * generator.nextNormal()) }
+      for j in 0..<features {
+        x.append(middles.scalars[center * features + j] + spread * generator.nextNormal())
+      }
       y.append(Float(center))
     }
     return (Tensor(shape: [samples, features], scalars: x), Tensor(shape: [samples], scalars: y))

@@ -18,8 +18,9 @@ extension Sequential {
     let labels: [Int] =
       y.rank == 2 && y.shape[1] > 1
       ? y.argmax(alongAxis: 1).scalars.map { Int($0) } : y.scalars.map { Int($0.rounded()) }
-    let xs = (0..<x.shape[0]).map { Double(x[$0, 0]) }
-    let ys = (0..<x.shape[0]).map { Double(x[$0, 1]) }
+    let width = x.shape[1]
+    let xs = (0..<x.shape[0]).map { Double(x.scalars[$0 * width]) }
+    let ys = (0..<x.shape[0]).map { Double(x.scalars[$0 * width + 1]) }
     let pad = 0.1 * Swift.max(xs.max()! - xs.min()!, ys.max()! - ys.min()!, 1e-3)
     let (x0, x1) = (xs.min()! - pad, xs.max()! + pad)
     let (y0, y1) = (ys.min()! - pad, ys.max()! + pad)
