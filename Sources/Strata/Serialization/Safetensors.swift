@@ -42,7 +42,7 @@ extension Sequential {
 
   func loadWeights(tensors: [String: Tensor], source: String) throws {
     let names = weightNames
-    guard !names.isEmpty else {
+    guard isBuilt else {
       throw StrataError(
         .invalidState,
         "\(source): model '\(name)' has no weights yet; build it before loading weights.")
