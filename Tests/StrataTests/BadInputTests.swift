@@ -135,3 +135,20 @@ func expectRejected(
     try model.fit(x, y, validationData: (x, Tensor([0, 1, 9, 0, 1, 2])), verbose: 0)
   }
 }
+
+@Test func labelsBeyondIntegerRangeNeverTrap() throws {
+  // Float → Int conversions of labels trapped on NaN-free but huge values (1e30): class
+  // weights, top-k accuracy and one-hot rows now treat them as "not a class".
+  let model = Sequential { Dense(units: 3, inputShape: [2], activation: .softmax) }
+  model.compile(optimizer: .sgd, loss: .meanSquaredError, metrics: [.topKCategoricalAccuracy(k: 1)])
+  let x = Tensor([[1, 2], [3, 4]])
+  let y = Tensor([[1e30, 0, 0], [0, 1, 0]])
+  let scores = try model.evaluate(x, y, verbose: 0)
+  #expect(scores["top_k_categorical_accuracy"] != nil)
+  let binary = Sequential { Dense(units: 1, inputShape: [2]) }
+  binary.compile(optimizer: .sgd, loss: .meanSquaredError)
+  try binary.fit(x, Tensor([[1e30], [1]]), classWeight: [1: 2], verbose: 0)
+  let oneHotOfHuge = SparseCategoricalCrossentropy().values(
+    target: Tensor([1e30]), prediction: Tensor([[0.5, 0.5]]))
+  #expect(oneHotOfHuge.scalars.allSatisfy { $0.isFinite })
+}

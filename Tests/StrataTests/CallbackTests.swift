@@ -256,3 +256,42 @@ func epochsRun(_ callback: any Callback, losses: [Float], key: String = "val_los
     target: Tensor([[1], [1]]), prediction: Tensor([[0.9], [0.1]]), sampleWeight: Tensor([3, 1]))
   #expect(accumulator.result == 0.75)
 }
+
+@Test func invalidCallbackAndScheduleArgumentsThrowFromFit() throws {
+  // Each of these was a precondition (a crash) at construction before.
+  let (model, x, y) = try kerasReferenceModel()
+  let before = model.getWeights()
+  model.compile(optimizer: .sgd, loss: .binaryCrossentropy)
+  expectStrataError(.invalidArgument, containing: "factor >= 1. Received: factor=1.0") {
+    try model.fit(x, y, verbose: 0, callbacks: [ReduceLROnPlateau(monitor: "loss", factor: 1)])
+  }
+  model.compile(
+    optimizer: SGD().scheduled(by: PiecewiseConstantDecay(boundaries: [1, 2], values: [0.1])),
+    loss: .binaryCrossentropy)
+  expectStrataError(.invalidArgument, containing: "1 values for 2 boundaries") {
+    try model.fit(x, y, verbose: 0)
+  }
+  model.compile(
+    optimizer: SGD().scheduled(
+      by: ExponentialDecay(initialLearningRate: 0.1, decaySteps: 0, decayRate: 0.5)),
+    loss: .binaryCrossentropy)
+  expectStrataError(.invalidArgument, containing: "decaySteps=0") {
+    try model.fit(x, y, verbose: 0)
+  }
+  #expect(model.getWeights() == before)
+}
+
+@Test func modelCheckpointSavesWholeModelsByDefault() throws {
+  // `saveWeightsOnly: false` was a precondition failure; it is Keras's default.
+  let folder = try temporaryFolder()
+  defer { try? FileManager.default.removeItem(at: folder) }
+  let (model, x, y) = try kerasReferenceModel()
+  model.compile(optimizer: .adam(learningRate: 0.01), loss: .binaryCrossentropy, metrics: [.auc])
+  let checkpoint = ModelCheckpoint(path: folder.path + "/model-{epoch}.strata")
+  try model.fit(x, y, epochs: 2, shuffle: false, verbose: 0, callbacks: [checkpoint])
+  #expect(checkpoint.savedPaths.count == 2)
+  let restored = try Sequential.load(from: URL(fileURLWithPath: checkpoint.savedPaths[1]))
+  #expect(restored.getWeights() == model.getWeights())
+  #expect(restored.metricsNames == ["loss", "auc"])
+  #expect(restored.optimizer!.iterations == 2)
+}

@@ -43,3 +43,16 @@ import Testing
   #expect(make(5) == make(5))
   #expect(make(5) != make(6))
 }
+
+@Test func aValuesInitializerOfAnotherShapeThrowsWhenBuilding() throws {
+  // It trapped in a precondition before.
+  let model = Sequential {
+    Dense(units: 2, kernelInitializer: .values(Tensor([[1, 2], [3, 4]])))
+  }
+  expectStrataError(.shapeMismatch, containing: "has shape [3, 2]") {
+    try model.build(inputShape: [3])
+  }
+  #expect(!model.isBuilt)
+  try model.build(inputShape: [2])
+  #expect(model.getWeights()[0] == Tensor([[1, 2], [3, 4]]))
+}

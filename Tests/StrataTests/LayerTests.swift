@@ -98,3 +98,26 @@ import Testing
   #expect(cube(Tensor([2])).scalars == [8])
   #expect(cube.name == "cube")
 }
+
+@Test func callingAnUnbuiltLayerBuildsItAsKerasDoes() throws {
+  // `Dense(units: 4)(x)` hit a preconditionFailure before: `callAsFunction` never built.
+  let dense = Dense(units: 4, activation: .relu)
+  let x = Tensor.ones([2, 3])
+  #expect(try dense(x).shape == [2, 4])
+  #expect(dense.kernel?.shape == [3, 4])
+  // Built, it checks its input, and bad arguments surface as errors, not traps.
+  expectStrataError(.shapeMismatch, containing: "expected axis -1 of input shape to have value 3") {
+    _ = try dense(Tensor.ones([2, 5]))
+  }
+  expectStrataError(.invalidArgument, containing: "units=0") { _ = try Dense(units: 0)(x) }
+  expectStrataError(.shapeMismatch, containing: "received a scalar") { _ = try dense(Tensor(1)) }
+  // `call` on an unbuilt layer throws instead of trapping.
+  var context = LayerContext(isTraining: false)
+  expectStrataError(.invalidState, containing: "called before it was built") {
+    _ = try Dense(units: 2).call(x, context: &context)
+  }
+  // In training mode, BatchNormalization's moving statistics move (reference/keras.md §11).
+  let norm = BatchNormalization()
+  _ = try norm(Tensor([[1, 2], [3, 6], [5, 10]]), training: true)
+  expectClose(norm.movingMean!.value.scalars, [0.03, 0.06])
+}

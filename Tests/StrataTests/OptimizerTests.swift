@@ -91,3 +91,40 @@ func optimizerMatchesKerasAfterTwoEpochs(name: String, expected: [Float]) throws
     try model.fit(x, y, verbose: 0)
   }
 }
+
+@Test func reusingAnOptimizerForASecondModelThrowsAndChangesNothing() throws {
+  // Keras builds an optimizer for one set of variables. Before, slots were keyed by weight
+  // addresses: a second model's weights could reuse a freed weight's address and crash
+  // RMSprop's update ("precondition failure") or silently take over its state.
+  let shared = RMSprop(momentum: 0.5)
+  let (first, x, y) = try kerasReferenceModel()
+  first.compile(optimizer: shared, loss: .binaryCrossentropy)
+  try first.fit(x, y, epochs: 1, verbose: 0)
+  let (second, _, _) = try kerasReferenceModel()
+  second.compile(optimizer: shared, loss: .binaryCrossentropy)
+  let before = second.getWeights()
+  expectStrataError(.invalidState, containing: "Create a new optimizer for model 'sequential'") {
+    try second.fit(x, y, epochs: 1, verbose: 0)
+  }
+  #expect(second.getWeights() == before)
+  #expect(shared.iterations == 1)
+  // The first model keeps training with it, and the second trains with its own.
+  try first.fit(x, y, epochs: 1, verbose: 0)
+  second.compile(optimizer: RMSprop(momentum: 0.5), loss: .binaryCrossentropy)
+  try second.fit(x, y, epochs: 1, verbose: 0)
+  #expect(shared.iterations == 2 && second.optimizer!.iterations == 1)
+  // Calling apply by hand on other weights is refused the same way.
+  expectStrataError(.invalidState, containing: "already updates the weights") {
+    try shared.apply([Tensor([1])], to: [Weight(name: "w", value: Tensor([0]))])
+  }
+  expectStrataError(.invalidArgument, containing: "2 gradients for 1 weights") {
+    try SGD().apply([Tensor([1]), Tensor([1])], to: [Weight(name: "w", value: Tensor([0]))])
+  }
+}
+
+@Test func weightIdentitiesAreNeverReused() {
+  // Object addresses are recycled once a weight is freed; `Weight.id` is not.
+  var seen = Set<UInt64>()
+  for _ in 0..<1000 { seen.insert(Weight(name: "w", value: Tensor([0])).id) }
+  #expect(seen.count == 1000)
+}

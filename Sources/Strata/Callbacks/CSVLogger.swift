@@ -44,14 +44,18 @@ public final class CSVLogger: Callback {
   /// Writes the epoch's row (and the header before the first one).
   public func onEpochEnd(epoch: Int, logs: [String: Float], context: TrainingContext) throws {
     var text = ""
-    if keys == nil {
+    let columns: [String]
+    if let keys {
+      columns = keys
+    } else {
       var names = logs.keys.sorted()
       // Keras adds the val_ columns even before validation has run.
       if !names.contains(where: { $0.hasPrefix("val_") }) { names += names.map { "val_" + $0 } }
+      columns = names
       keys = names
       text += (["epoch"] + names).joined(separator: separator) + "\n"
     }
-    let cells = keys!.map { key in logs[key].map { "\($0)" } ?? "NA" }
+    let cells = columns.map { key in logs[key].map { "\($0)" } ?? "NA" }
     text += (["\(epoch)"] + cells).joined(separator: separator) + "\n"
     do {
       try handle?.write(contentsOf: Data(text.utf8))

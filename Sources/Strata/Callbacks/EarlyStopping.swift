@@ -81,7 +81,7 @@ public final class EarlyStopping: Callback {
       best = current
       bestEpoch = epoch
       if restoreBestWeights { bestWeights = context.model.getWeights() }
-      if baseline == nil || isImprovement(current, over: baseline!) { wait = 0 }
+      if baseline.map({ isImprovement(current, over: $0) }) ?? true { wait = 0 }
       return
     }
     if wait >= patience && epoch > 0 {

@@ -38,11 +38,13 @@ enum JSON {
       output += "]"
     case .object(let configuration):
       output += "{"
-      for (index, key) in configuration.keys.enumerated() {
+      for (index, (key, entry)) in configuration.entries.sorted(by: { $0.key < $1.key })
+        .enumerated()
+      {
         if index > 0 { output += "," }
         writeString(key, to: &output)
         output += ":"
-        try write(configuration[key]!, to: &output)
+        try write(entry, to: &output)
       }
       output += "}"
     }

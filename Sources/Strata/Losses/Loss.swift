@@ -73,12 +73,18 @@ func categoricalCrossentropyFromProbabilities(target: Tensor, prediction: Tensor
   return -(target * p.log()).sum(alongAxis: -1)
 }
 
-/// One-hot rows `[N, classes]` for integer labels `[N]` stored as `Float`.
+/// One-hot rows `[N, classes]` for integer labels `[N]` stored as `Float` (a row of zeros
+/// for a label that is not a class index).
 func oneHot(_ labels: Tensor, classes: Int) -> Tensor {
   var values = [Float](repeating: 0, count: labels.scalarCount * classes)
   for (i, label) in labels.scalars.enumerated() {
-    let index = Int(label)
-    if index >= 0 && index < classes { values[i * classes + index] = 1 }
+    if let index = classIndex(label), index < classes { values[i * classes + index] = 1 }
   }
   return Tensor(shape: [labels.scalarCount, classes], scalars: values)
+}
+
+/// A label stored as `Float` as a class index (truncated, as `Int(_:)` does), or `nil` for a
+/// negative, non-finite or huge value, which `Int(_:)` would trap on.
+func classIndex(_ label: Float) -> Int? {
+  label.isFinite && label >= 0 && label < Float(Int32.max) ? Int(label) : nil
 }

@@ -47,8 +47,7 @@ func topKValues(_ target: Tensor, _ prediction: Tensor, k: Int, sparseTargets: B
     sparseTargets ? target.reshaped(to: [-1]) : target.argmax(alongAxis: -1).reshaped(to: [-1])
   var hits = [Float](repeating: 0, count: rows)
   for row in 0..<rows {
-    let label = Int(labels.scalars[row])
-    guard label >= 0 && label < classes else { continue }
+    guard let label = classIndex(labels.scalars[row]), label < classes else { continue }
     let score = prediction.scalars[row * classes + label]
     var better = 0
     for j in 0..<classes where prediction.scalars[row * classes + j] > score { better += 1 }

@@ -122,7 +122,7 @@ extension Sequential {
       if width > 1 {
         label = row.indices.max { row[$0] < row[$1] }.map { $0 - i * width } ?? 0
       } else {
-        label = Int(row.first!.rounded())
+        label = row.first.flatMap { classIndex($0.rounded()) } ?? -1
       }
       weights[i] = classWeight[label] ?? 1
     }

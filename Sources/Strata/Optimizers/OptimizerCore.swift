@@ -52,10 +52,9 @@ public final class OptimizerCore {
   public convenience init(configuration: Configuration, name: String, learningRate: Float) throws {
     var schedule: (any LearningRateSchedule)? = nil
     var rate = learningRate
-    if case .object = configuration["learning_rate"] {
+    if let reference = configuration["learning_rate"], case .object = reference {
       schedule = try Registry.instantiate(
-        configuration["learning_rate"]!, as: (any LearningRateSchedule).self,
-        role: "a learning-rate schedule")
+        reference, as: (any LearningRateSchedule).self, role: "a learning-rate schedule")
     } else {
       rate = try configuration.value("learning_rate", default: learningRate)
     }

@@ -17,13 +17,17 @@ extension Sequential {
     _ = classes
     let labels: [Int] =
       y.rank == 2 && y.shape[1] > 1
-      ? y.argmax(alongAxis: 1).scalars.map { Int($0) } : y.scalars.map { Int($0.rounded()) }
+      ? y.argmax(alongAxis: 1).scalars.map { Int($0) }
+      : y.scalars.map { classIndex($0.rounded()) ?? -1 }
     let width = x.shape[1]
     let xs = (0..<x.shape[0]).map { Double(x.scalars[$0 * width]) }
     let ys = (0..<x.shape[0]).map { Double(x.scalars[$0 * width + 1]) }
-    let pad = 0.1 * Swift.max(xs.max()! - xs.min()!, ys.max()! - ys.min()!, 1e-3)
-    let (x0, x1) = (xs.min()! - pad, xs.max()! + pad)
-    let (y0, y1) = (ys.min()! - pad, ys.max()! + pad)
+    guard let xMin = xs.min(), let xMax = xs.max(), let yMin = ys.min(), let yMax = ys.max() else {
+      throw StrataError(.invalidData, "plotDecisionRegions: `x` holds no points")
+    }
+    let pad = 0.1 * Swift.max(xMax - xMin, yMax - yMin, 1e-3)
+    let (x0, x1) = (xMin - pad, xMax + pad)
+    let (y0, y1) = (yMin - pad, yMax + pad)
     var grid: [Float] = []
     for row in 0..<resolution {
       for column in 0..<resolution {
