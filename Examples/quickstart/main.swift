@@ -14,6 +14,7 @@ model.compile(
   optimizer: .adam(learningRate: 0.01), loss: .categoricalCrossentropy, metrics: [.accuracy])
 model.summary()
 
+print("Training on \(x.shape[0]) points of the spiral, \(y.shape[1]) classes")
 let history = try model.fit(x, y, epochs: 60, batchSize: 30, verbose: 2)
 let scores = try model.evaluate(x, y, verbose: 0)
 print(
