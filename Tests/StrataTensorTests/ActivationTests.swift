@@ -4,7 +4,7 @@ import Testing
 @testable import StrataTensor
 
 @Test func activationValuesMatchKeras() {
-  // Golden values from keras 3.15.1 (reference/keras.md §2).
+  // Golden values from keras 3.15.1 (KerasReference.md §5).
   expectClose(Tensor([-1]).elu().scalars, [-0.63212055])
   expectClose(Tensor([-1, 1]).selu().scalars, [-1.1113307, 1.050701])
   expectClose(Tensor([1]).gelu().scalars, [0.8413447])

@@ -4,7 +4,7 @@ import Testing
 
 @Test func batchNormalizationMatchesKerasTrainingOutput() {
   // keras.layers.BatchNormalization()(x, training=True) for x = [[1,2],[3,6],[5,10]]
-  // (reference/keras.md §11): epsilon 1e-3, gamma 1, beta 0, biased variance 8/3 and 32/3.
+  // (KerasReference.md §4): epsilon 1e-3, gamma 1, beta 0, biased variance 8/3 and 32/3.
   let x = Tensor([[1, 2], [3, 6], [5, 10]])
   let result = x.batchNormalized(gamma: Tensor.ones([2]), beta: Tensor.zeros([2]), epsilon: 1e-3)
   expectClose(result.output.scalars, [-1.2245152, -1.2246873, 0, 0, 1.2245154, 1.2246875])

@@ -32,7 +32,7 @@ import Testing
 
 @Test func sigmoidCrossEntropyMatchesKeras() {
   // keras.losses.binary_crossentropy([1, 0], [2, -1], from_logits=True) = 0.22009484
-  // (reference/keras.md §11); the op returns per-element values, their mean is the loss.
+  // (KerasReference.md §3); the op returns per-element values, their mean is the loss.
   let losses = Tensor.sigmoidCrossEntropy(logits: Tensor([2, -1]), targets: Tensor([1, 0]))
   expectClose([losses.mean().scalar], [0.22009484])
   // Extreme logits stay finite.

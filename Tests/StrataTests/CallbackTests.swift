@@ -140,7 +140,7 @@ func epochsRun(_ callback: any Callback, losses: [Float], key: String = "val_los
 }
 
 @Test func schedulesMatchTheirFormulas() {
-  // reference/keras.md §4.3: ExponentialDecay(0.1, 10, 0.5) at 0, 5, 10, 20 = 0.1, 0.0707107, 0.05, 0.025.
+  // KerasReference.md §6: ExponentialDecay(0.1, 10, 0.5) at 0, 5, 10, 20 = 0.1, 0.0707107, 0.05, 0.025.
   let exponential = ExponentialDecay(initialLearningRate: 0.1, decaySteps: 10, decayRate: 0.5)
   expectClose([0, 5, 10, 20].map(exponential.rate(at:)), [0.1, 0.0707107, 0.05, 0.025])
   let staircase = ExponentialDecay(

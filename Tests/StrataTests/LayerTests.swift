@@ -41,7 +41,7 @@ import Testing
 }
 
 @Test func batchNormalizationMatchesKeras() throws {
-  // reference/keras.md §11, input [[1,2],[3,6],[5,10]]: training output, moving statistics
+  // KerasReference.md §4, input [[1,2],[3,6],[5,10]]: training output, moving statistics
   // [0.03, 0.06] / [1.0166667, 1.0966667] after one step, then the inference output.
   let layer = BatchNormalization()
   let model = Sequential {
@@ -116,7 +116,7 @@ import Testing
   expectStrataError(.invalidState, containing: "called before it was built") {
     _ = try Dense(units: 2).call(x, context: &context)
   }
-  // In training mode, BatchNormalization's moving statistics move (reference/keras.md §11).
+  // In training mode, BatchNormalization's moving statistics move (KerasReference.md §4).
   let norm = BatchNormalization()
   _ = try norm(Tensor([[1, 2], [3, 6], [5, 10]]), training: true)
   expectClose(norm.movingMean!.value.scalars, [0.03, 0.06])

@@ -3,7 +3,7 @@ import Testing
 @testable import Strata
 
 @Test func evaluateMatchesKerasBinaryCrossentropy() throws {
-  // reference/keras.md §11: evaluate loss 0.7964145541; with L2(0.01) on the kernel
+  // KerasReference.md §1: evaluate loss 0.7964145541; with L2(0.01) on the kernel
   // 0.7969145775 (+ 0.01·(0.1² + 0.2²) = 0.0005, added unscaled).
   let (model, x, y) = try kerasReferenceModel()
   model.compile(loss: .binaryCrossentropy)
@@ -14,7 +14,7 @@ import Testing
 }
 
 @Test func crossentropiesMatchKeras() {
-  // reference/keras.md §11: CCE per sample [0.0512933, 2.3025851], mean 1.1769392.
+  // KerasReference.md §3: CCE per sample [0.0512933, 2.3025851], mean 1.1769392.
   let p = Tensor([[0.05, 0.95, 0], [0.1, 0.8, 0.1]])
   let categorical = CategoricalCrossentropy().values(
     target: Tensor([[0, 1, 0], [0, 0, 1]]), prediction: p)
@@ -59,7 +59,7 @@ import Testing
 }
 
 @Test func sampleWeightsDivideByTheBatchSize() throws {
-  // reference/keras.md §3.1: MSE of predictions [1, 2, 3] against 0 with sample_weight
+  // KerasReference.md §3: MSE of predictions [1, 2, 3] against 0 with sample_weight
   // [1, 0, 2] is (1 + 0 + 18) / 3 = 6.3333335 (not divided by the sum of the weights).
   let values = MeanSquaredError().values(
     target: Tensor([[0], [0], [0]]), prediction: Tensor([[1], [2], [3]]))

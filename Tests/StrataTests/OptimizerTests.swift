@@ -3,7 +3,7 @@ import Testing
 @testable import Strata
 
 /// Two epochs of `fit(batch_size=3, shuffle=False)` on the reference problem; expected
-/// `[W0, W1, b]` from keras 3.15.1 (jax backend) in reference/keras.md §11, which a NumPy
+/// `[W0, W1, b]` from keras 3.15.1 (jax backend) in KerasReference.md §2, which a NumPy
 /// re-implementation of the update rules also reproduces to 1e-8.
 @Test(
   arguments: [

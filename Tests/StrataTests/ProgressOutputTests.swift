@@ -9,7 +9,7 @@ final class Transcript {
 }
 
 @Test func finalLinesFollowKerasFormat() {
-  // reference/keras.md §6.4: "3/3 ━━━━━━━━━━━━━━━━━━━━ 4s 1s/step - accuracy: 0.3875 - loss: …"
+  // KerasReference.md §7: "3/3 ━━━━━━━━━━━━━━━━━━━━ 4s 1s/step - accuracy: 0.3875 - loss: …"
   // (verbose 1) and "4/4 - 2s - 591ms/step - accuracy: 0.5300 - loss: 0.7785" (verbose 2).
   let transcript = Transcript()
   let bar = ProgressBar(

@@ -43,7 +43,7 @@ import Testing
 }
 
 @Test func weightsComeInKerasOrder() throws {
-  // reference/keras.md §1.1: Dense(8)→Dropout→BN→Dense(1) on 4 inputs gives
+  // KerasReference.md §7: Dense(8)→Dropout→BN→Dense(1) on 4 inputs gives
   // [(4,8),(8,),(8,),(8,),(8,),(8,),(8,1),(1,)] with BN as [gamma, beta, mean, variance].
   let model = Sequential {
     Dense(units: 8, inputShape: [4])

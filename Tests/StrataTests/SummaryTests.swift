@@ -3,7 +3,7 @@ import Testing
 @testable import Strata
 
 @Test func summaryMatchesKerasLayout() {
-  // reference/keras.md §6.5: the 76-column table Keras prints on an 80-column terminal for
+  // KerasReference.md §7: the 76-column table Keras prints on an 80-column terminal for
   // Dense(8)→Dropout→BatchNormalization→Dense(1) on 4 inputs.
   let model = Sequential {
     Dense(units: 8, inputShape: [4])

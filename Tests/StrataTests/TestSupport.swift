@@ -17,7 +17,7 @@ func expectClose(
   }
 }
 
-/// The tiny problem of reference/keras.md §11: x = [[1,2],[3,4],[5,6]], y = [[1],[0],[1]],
+/// The tiny problem of KerasReference.md §1: x = [[1,2],[3,4],[5,6]], y = [[1],[0],[1]],
 /// `Dense(1, activation="sigmoid")` with kernel [[0.1],[-0.2]] and bias [0.05].
 func kerasReferenceModel(regularizer: Regularizer? = nil) throws -> (Sequential, Tensor, Tensor) {
   let model = Sequential {
