@@ -13,6 +13,10 @@ import Testing
 
 /// An HTTP server on 127.0.0.1 (one connection at a time) that serves `files` by path and
 /// answers 404 to anything else: the download path runs for real, with no network.
+///
+/// `@unchecked Sendable` is safe: the serving thread reads only `listener` and `files`, which
+/// are constants set before it starts; `stopped` is touched only by the thread that calls
+/// `stop()`.
 final class LocalHTTPServer: @unchecked Sendable {
   private(set) var port: UInt16 = 0
   private let listener: Int32

@@ -28,6 +28,11 @@ func downloadData(from url: URL, timeout: TimeInterval = 30) throws -> Data {
 }
 
 /// Collects a response's bytes and draws the progress bar as they arrive.
+///
+/// `@unchecked Sendable` is safe here: URLSession calls the delegate methods one at a time on
+/// its own serial delegate queue, which alone writes the state, and `downloadData` reads it
+/// only after `finished` is signalled by the last of those calls (the semaphore orders the
+/// accesses).
 private final class DownloadReceiver: NSObject, URLSessionDataDelegate, @unchecked Sendable {
   let finished = DispatchSemaphore(value: 0)
   private(set) var data = Data()
