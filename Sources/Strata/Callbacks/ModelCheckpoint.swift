@@ -1,7 +1,7 @@
 import Foundation
 
 /// Saves the model during training, Keras's `ModelCheckpoint`: the whole model
-/// (``Sequential/save(to:)``, loadable with ``Sequential/load(from:)``) or, with
+/// (``Sequential/save(to:)``, loadable with ``Sequential/load(from:compile:)``) or, with
 /// `saveWeightsOnly`, its weights (``Sequential/saveWeights(to:)``).
 ///
 /// The path may hold placeholders filled from the epoch (1-based) and the logs, with an

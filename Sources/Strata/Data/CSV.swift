@@ -30,6 +30,7 @@ public enum CSV {
   /// Loads `url`, separating the label column from the features.
   ///
   /// - Parameters:
+  ///   - url: The CSV file.
   ///   - hasHeader: Whether the first line names the columns; `nil` guesses (a first line
   ///     with a cell that is not a number is a header).
   ///   - label: The label column, by name or index (default: the last column).

@@ -184,9 +184,11 @@ public enum MNIST {
   /// `~/.strata/datasets/mnist`, and are otherwise downloaded into `~/.strata/datasets/mnist`.
   ///
   /// - Parameters:
+  ///   - directory: A folder to look in first.
   ///   - normalize: Pixels as 0…1 instead of 0…255.
   ///   - flatten: Images as 784 values instead of 28×28.
   ///   - oneHotLabels: Labels as one-hot rows of 10 instead of class indices.
+  ///   - allowDownload: Whether to download the files when they are nowhere to be found.
   public static func load(
     directory: URL? = nil, normalize: Bool = true, flatten: Bool = true, oneHotLabels: Bool = false,
     allowDownload: Bool = true

@@ -164,7 +164,8 @@ extension Tensor {
     extremum(axes, keepingDims: keepingDims, op: "max", initial: -.infinity) { Swift.max($0, $1) }
   }
 
-  /// The smallest value over `axes` (all axes when `nil`); gradient as for ``Swift.max(alongAxes:keepingDims:)``.
+  /// The smallest value over `axes` (all axes when `nil`); gradient as for
+  /// ``max(alongAxes:keepingDims:)``.
   public func min(alongAxes axes: [Int]? = nil, keepingDims: Bool = false) -> Tensor {
     extremum(axes, keepingDims: keepingDims, op: "min", initial: .infinity) { Swift.min($0, $1) }
   }
