@@ -121,3 +121,18 @@ import Testing
   _ = try norm(Tensor([[1, 2], [3, 6], [5, 10]]), training: true)
   expectClose(norm.movingMean!.value.scalars, [0.03, 0.06])
 }
+
+@Test func layersRoundTripThroughAModelFile() throws {
+  try expectRoundTrip(
+    Dense(
+      units: 3, activation: .leakyRelu(alpha: 0.1), useBias: false, kernelInitializer: .heUniform,
+      regularizer: .l1l2(l1: 0.01, l2: 0.02)), inputShape: [4])
+  try expectRoundTrip(
+    Dense(units: 2, biasInitializer: .constant(0.5), biasRegularizer: .l2(0.1)), inputShape: [3])
+  try expectRoundTrip(Dropout(rate: 0.3, seed: 9), inputShape: [4])
+  try expectRoundTrip(
+    BatchNormalization(momentum: 0.9, epsilon: 0.01, center: false), inputShape: [4])
+  try expectRoundTrip(Flatten(), inputShape: [2, 2])
+  try expectRoundTrip(Activation(.gelu(approximate: true)), inputShape: [4])
+  try expectRoundTrip(Input(shape: [4]), inputShape: [4])
+}

@@ -78,3 +78,15 @@ import Testing
   #expect(history["my_loss"]!.last! < 0.01)
   #expect(history["loss"]!.last! < 0.01)
 }
+
+@Test func lossesRoundTripInTheCompileConfiguration() throws {
+  try expectRoundTrip(BinaryCrossentropy(fromLogits: true, labelSmoothing: 0.1))
+  try expectRoundTrip(CategoricalCrossentropy(labelSmoothing: 0.2))
+  try expectRoundTrip(SparseCategoricalCrossentropy(fromLogits: true), target: Tensor([1, 0]))
+  try expectRoundTrip(MeanSquaredError())
+  try expectRoundTrip(MeanAbsoluteError())
+  try expectRoundTrip(Huber(delta: 0.5))
+  try expectRoundTrip(Hinge())
+  try expectRoundTrip(KLDivergence())
+  try expectRoundTrip(CustomLoss(name: "round_trip_loss") { y, p in (y - p).square().sum() })
+}

@@ -56,3 +56,16 @@ func metricValue(_ metric: any Metric, _ y: Tensor, _ p: Tensor) -> Float {
   #expect(LossMetric(.meanAbsoluteError).higherIsBetter == false)
   #expect(Accuracy().higherIsBetter == true)
 }
+
+@Test func metricsRoundTripInTheCompileConfiguration() throws {
+  try expectRoundTrip(Accuracy())
+  try expectRoundTrip(BinaryAccuracy(threshold: 0.3))
+  try expectRoundTrip(CategoricalAccuracy())
+  try expectRoundTrip(SparseCategoricalAccuracy())
+  try expectRoundTrip(TopKCategoricalAccuracy(k: 2))
+  try expectRoundTrip(Precision())
+  try expectRoundTrip(Recall())
+  try expectRoundTrip(AUC(numThresholds: 50))
+  try expectRoundTrip(LossMetric(Huber(delta: 2)))
+  try expectRoundTrip(CustomMetric(name: "round_trip_metric", higherIsBetter: false) { $0 - $1 })
+}

@@ -128,3 +128,14 @@ func optimizerMatchesKerasAfterTwoEpochs(name: String, expected: [Float]) throws
   for _ in 0..<1000 { seen.insert(Weight(name: "w", value: Tensor([0])).id) }
   #expect(seen.count == 1000)
 }
+
+@Test func optimizersRoundTripWithTheirState() throws {
+  try expectRoundTrip(SGD(learningRate: 0.05, momentum: 0.8, nesterov: true, clipNorm: 1))
+  try expectRoundTrip(RMSprop(rho: 0.8, momentum: 0.1, centered: true))
+  try expectRoundTrip(Adagrad(initialAccumulatorValue: 0.2))
+  try expectRoundTrip(Adadelta(learningRate: 0.5, rho: 0.9))
+  try expectRoundTrip(Adam(beta1: 0.8, amsgrad: true, weightDecay: 0.01))
+  try expectRoundTrip(AdamW(weightDecay: 0.02))
+  try expectRoundTrip(Adamax(beta2: 0.99, globalClipNorm: 2))
+  try expectRoundTrip(Nadam(epsilon: 1e-6, clipValue: 0.5, decay: 0.01))
+}

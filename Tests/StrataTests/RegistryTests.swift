@@ -3,87 +3,22 @@ import Testing
 
 @testable import Strata
 
-// Every configurable type in Sources/Strata has an example here, saved into a model file and
-// loaded back: its configuration must come back equal and its behaviour bit-identical. A new
-// layer, optimizer, loss, metric or schedule without an example fails
-// `everyConfigurableTypeHasAnExample`, so a type that does not round-trip fails here rather
-// than in a user's save.
+// Every configurable type in Sources/Strata must be round-tripped through a real model file by
+// a test — in the type's own test file, with one of the `expectRoundTrip` calls below: its
+// configuration must come back equal and its behaviour bit-identical. A new layer, optimizer,
+// loss, metric or schedule without such a call fails `everyConfigurableTypeIsRoundTripped`,
+// so a type that does not round-trip fails here rather than in a user's save.
 
-/// A loss and a metric written as closures, registered by name before loading.
-let registeredLoss = CustomLoss(name: "registry_test_loss") { y, p in (y - p).square().sum() }
-let registeredMetric = CustomMetric(name: "registry_test_metric", higherIsBetter: false) { y, p in
-  (y - p).abs()
-}
-
-/// Layers with arguments away from their defaults, and the per-sample input shape each takes
-/// (fresh instances each call: tests train them).
-func layerExamples() -> [(any Layer & Configurable, [Int])] {
-  [
-    (
-      Dense(
-        units: 3, activation: .leakyRelu(alpha: 0.1), useBias: false, kernelInitializer: .heUniform,
-        regularizer: .l1l2(l1: 0.01, l2: 0.02)), [4]
-    ),
-    (Dense(units: 2, biasInitializer: .constant(0.5), biasRegularizer: .l2(0.1)), [3]),
-    (Dropout(rate: 0.3, seed: 9), [4]),
-    (BatchNormalization(momentum: 0.9, epsilon: 0.01, center: false), [4]),
-    (Flatten(), [2, 2]),
-    (Activation(.gelu(approximate: true)), [4]),
-    (Input(shape: [4]), [4]),
-  ]
-}
-
-/// Optimizers with arguments away from their defaults (fresh instances each call).
-func optimizerExamples() -> [any Optimizer] {
-  [
-    SGD(learningRate: 0.05, momentum: 0.8, nesterov: true, clipNorm: 1),
-    RMSprop(rho: 0.8, momentum: 0.1, centered: true),
-    Adagrad(initialAccumulatorValue: 0.2),
-    Adadelta(learningRate: 0.5, rho: 0.9),
-    Adam(beta1: 0.8, amsgrad: true, weightDecay: 0.01),
-    AdamW(weightDecay: 0.02),
-    Adamax(beta2: 0.99, globalClipNorm: 2),
-    Nadam(epsilon: 1e-6, clipValue: 0.5, decay: 0.01),
-  ]
-}
-
-let lossExamples: [any Loss] = [
-  BinaryCrossentropy(fromLogits: true, labelSmoothing: 0.1),
-  CategoricalCrossentropy(labelSmoothing: 0.2),
-  SparseCategoricalCrossentropy(fromLogits: true), MeanSquaredError(), MeanAbsoluteError(),
-  Huber(delta: 0.5), Hinge(), KLDivergence(), registeredLoss,
-]
-
-let metricExamples: [any Metric] = [
-  Accuracy(), BinaryAccuracy(threshold: 0.3), CategoricalAccuracy(), SparseCategoricalAccuracy(),
-  TopKCategoricalAccuracy(k: 2), Precision(), Recall(), AUC(numThresholds: 50),
-  LossMetric(Huber(delta: 2)), registeredMetric,
-]
-
-let scheduleExamples: [any LearningRateSchedule] = [
-  ExponentialDecay(initialLearningRate: 0.1, decaySteps: 3, decayRate: 0.5, staircase: true),
-  InverseTimeDecay(initialLearningRate: 0.1, decaySteps: 2, decayRate: 0.3),
-  PiecewiseConstantDecay(boundaries: [1, 3], values: [0.1, 0.05, 0.01]),
-  PolynomialDecay(
-    initialLearningRate: 0.1, decaySteps: 4, endLearningRate: 0.01, power: 2, cycle: true),
-  CosineDecay(
-    initialLearningRate: 0.05, decaySteps: 5, alpha: 0.1, warmupTarget: 0.1, warmupSteps: 2),
-]
-
-/// The names of the types that must have an example: every type declared in Sources/Strata
+/// The names of the types that must be round-tripped: every type declared in Sources/Strata
 /// that adopts `Configurable`, a protocol refining it, or `Layer`.
 func configurableTypesInSources() throws -> Set<String> {
-  let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .appendingPathComponent("../../Sources/Strata").standardized
   let families: Set<String> = [
     "Configurable", "Layer", "Optimizer", "Loss", "Metric", "LearningRateSchedule", "BuiltInLoss",
   ]
   let declaration = try NSRegularExpression(
     pattern: #"public\s+(?:final\s+)?(?:class|struct|enum)\s+(\w+)\s*:\s*([^{]*)\{"#)
   var names = Set<String>()
-  let files = FileManager.default.enumerator(atPath: sources.path)!
-  for case let file as String in files where file.hasSuffix(".swift") {
-    let text = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
+  for text in try swiftSources(in: "Sources/Strata") {
     for match in declaration.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
       let name = String(text[Range(match.range(at: 1), in: text)!])
       let conformances = text[Range(match.range(at: 2), in: text)!]
@@ -94,16 +29,38 @@ func configurableTypesInSources() throws -> Set<String> {
   return names
 }
 
-@Test func everyConfigurableTypeHasAnExample() throws {
+/// The types some test passes to `expectRoundTrip` by name: `expectRoundTrip(Dense(…`.
+func roundTrippedTypesInTests() throws -> Set<String> {
+  let call = try NSRegularExpression(pattern: #"expectRoundTrip\(\s*([A-Z]\w*)\("#)
+  var names = Set<String>()
+  for text in try swiftSources(in: "Tests/StrataTests") {
+    for match in call.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+      names.insert(String(text[Range(match.range(at: 1), in: text)!]))
+    }
+  }
+  return names
+}
+
+/// The text of every Swift file under `folder` of the repository.
+func swiftSources(in folder: String) throws -> [String] {
+  let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent("../../" + folder).standardized
+  let files = FileManager.default.enumerator(atPath: root.path)?.compactMap { $0 as? String } ?? []
+  return try files.filter { $0.hasSuffix(".swift") }.map {
+    try String(contentsOf: root.appendingPathComponent($0), encoding: .utf8)
+  }
+}
+
+@Test func everyConfigurableTypeIsRoundTripped() throws {
   let declared = try configurableTypesInSources()
-  // The scan sees the types this file names below; if it found nothing, it is broken.
+  // The scans see types named in this suite; if they found nothing, they are broken.
   #expect(declared.contains("Dense") && declared.contains("Adam") && declared.contains("AUC"))
-  let examples: [Any] =
-    layerExamples().map(\.0) + optimizerExamples() + lossExamples + metricExamples
-    + scheduleExamples
-  let covered = Set(examples.map { String(describing: type(of: $0)) })
+  let covered = try roundTrippedTypesInTests()
+  #expect(covered.contains("Dense") && covered.contains("CosineDecay"))
   for name in declared.sorted() where !covered.contains(name) {
-    Issue.record("\(name) is configurable but has no example in RegistryTests.swift")
+    Issue.record(
+      "\(name) is configurable but no test calls expectRoundTrip(\(name)(…)); add one to its test file"
+    )
   }
 }
 
@@ -116,29 +73,32 @@ func savedAndLoaded(_ model: Sequential) throws -> Sequential {
   return try Sequential.load(from: file)
 }
 
-@Test(arguments: layerExamples().indices)
-func layersRoundTripThroughAModelFile(index: Int) throws {
-  let (layer, inputShape) = layerExamples()[index]
-  var generator = RandomGenerator(seed: UInt64(index))
+/// Trains a model holding `layer` for a step (so weights and moving statistics are not their
+/// initial values), saves and loads it: the same type and configuration, the same predictions.
+func expectRoundTrip(
+  _ layer: any Layer & Configurable, inputShape: [Int],
+  sourceLocation: SourceLocation = #_sourceLocation
+) throws {
+  var generator = RandomGenerator(seed: 2)
   let x = Tensor.normal([5] + inputShape, generator: &generator)
   if let input = layer as? Input {
     // An input declaration is the model's build configuration, not a layer of it.
-    #expect(try Input(configuration: input.configuration).shape == input.shape)
+    let restored = try Input(configuration: input.configuration)
+    #expect(restored.shape == input.shape, sourceLocation: sourceLocation)
     return
   }
   let model = Sequential(seed: 7) {
     Input(shape: inputShape)
     layer
   }
-  // Train a step so that weights and moving statistics are not their initial values.
   model.compile(optimizer: .sgd(learningRate: 0.1), loss: .meanSquaredError)
   let target = try model.predict(x) * 0.5 + 0.1
   try model.fit(x, target, epochs: 1, batchSize: 5, verbose: 0)
   let loaded = try savedAndLoaded(model)
   let restored = try #require(loaded.layers.first as? any Configurable)
-  #expect(type(of: restored) == type(of: layer))
-  #expect(restored.configuration == layer.configuration)
-  #expect(try loaded.predict(x) == (try model.predict(x)))
+  #expect(type(of: restored) == type(of: layer), sourceLocation: sourceLocation)
+  #expect(restored.configuration == layer.configuration, sourceLocation: sourceLocation)
+  #expect(try loaded.predict(x) == (try model.predict(x)), sourceLocation: sourceLocation)
 }
 
 /// A model compiled with `optimizer`, trained for two steps.
@@ -152,66 +112,74 @@ func trainedModel(_ optimizer: any Optimizer) throws -> (Sequential, Tensor, Ten
   return (model, x, y)
 }
 
-@Test(arguments: optimizerExamples().indices)
-func optimizersRoundTripWithTheirState(index: Int) throws {
-  let example = optimizerExamples()[index]
-  let (model, x, y) = try trainedModel(example)
+/// Trains with `optimizer`, saves and loads: the same configuration and state, and the next
+/// steps are the same bits.
+func expectRoundTrip(
+  _ optimizer: any Optimizer, sourceLocation: SourceLocation = #_sourceLocation
+) throws {
+  let (model, x, y) = try trainedModel(optimizer)
   let loaded = try savedAndLoaded(model)
-  let optimizer = try #require(loaded.optimizer)
-  #expect(type(of: optimizer) == type(of: example))
-  #expect(optimizer.configuration == example.configuration)
-  #expect(optimizer.iterations == example.iterations)
-  #expect(optimizer.core.scalars == example.core.scalars)
-  // The next steps are the same bits.
+  let restored = try #require(loaded.optimizer)
+  #expect(type(of: restored) == type(of: optimizer), sourceLocation: sourceLocation)
+  #expect(restored.configuration == optimizer.configuration, sourceLocation: sourceLocation)
+  #expect(restored.iterations == optimizer.iterations, sourceLocation: sourceLocation)
+  #expect(restored.core.scalars == optimizer.core.scalars, sourceLocation: sourceLocation)
   try model.fit(x, y, epochs: 1, batchSize: 4, shuffle: false, verbose: 0)
   try loaded.fit(x, y, epochs: 1, batchSize: 4, shuffle: false, verbose: 0)
-  #expect(loaded.getWeights() == model.getWeights())
+  #expect(loaded.getWeights() == model.getWeights(), sourceLocation: sourceLocation)
 }
 
-@Test(arguments: scheduleExamples.indices)
-func schedulesRoundTripInsideTheirOptimizer(index: Int) throws {
-  let schedule = scheduleExamples[index]
+/// Saves and loads a model whose optimizer uses `schedule`: the same schedule, the same rates
+/// and the same next steps.
+func expectRoundTrip(
+  _ schedule: any LearningRateSchedule, sourceLocation: SourceLocation = #_sourceLocation
+) throws {
   let (model, x, y) = try trainedModel(SGD().scheduled(by: schedule))
   let loaded = try savedAndLoaded(model)
   let restored = try #require(loaded.optimizer?.learningRateSchedule)
-  #expect(type(of: restored) == type(of: schedule))
-  #expect(restored.configuration == schedule.configuration)
-  #expect((0..<12).map(restored.rate(at:)) == (0..<12).map(schedule.rate(at:)))
+  #expect(type(of: restored) == type(of: schedule), sourceLocation: sourceLocation)
+  #expect(restored.configuration == schedule.configuration, sourceLocation: sourceLocation)
+  #expect(
+    (0..<12).map(restored.rate(at:)) == (0..<12).map(schedule.rate(at:)),
+    sourceLocation: sourceLocation)
   try model.fit(x, y, epochs: 1, batchSize: 4, shuffle: false, verbose: 0)
   try loaded.fit(x, y, epochs: 1, batchSize: 4, shuffle: false, verbose: 0)
-  #expect(loaded.getWeights() == model.getWeights())
+  #expect(loaded.getWeights() == model.getWeights(), sourceLocation: sourceLocation)
 }
 
-@Test(arguments: lossExamples.indices)
-func lossesRoundTripInTheCompileConfiguration(index: Int) throws {
-  Registry.register(loss: registeredLoss)
-  let loss = lossExamples[index]
+/// Saves and loads a model compiled with `loss`: the same configuration and the same values
+/// on `target` and `prediction`. A ``CustomLoss`` is registered first.
+func expectRoundTrip(
+  _ loss: any Loss, target: Tensor = Tensor([[0, 1, 0], [1, 0, 0]]),
+  prediction: Tensor = Tensor([[0.2, 0.5, 0.3], [0.6, 0.1, 0.3]]),
+  sourceLocation: SourceLocation = #_sourceLocation
+) throws {
+  if let custom = loss as? CustomLoss { Registry.register(loss: custom) }
   let model = Sequential(seed: 1) { Dense(units: 3, inputShape: [2], activation: .softmax) }
   model.compile(optimizer: .adam, loss: loss)
-  let loaded = try savedAndLoaded(model)
-  let restored = try #require(loaded.loss)
-  #expect(type(of: restored) == type(of: loss))
-  #expect(restored.name == loss.name)
-  #expect(restored.configuration == loss.configuration)
-  let prediction = Tensor([[0.2, 0.5, 0.3], [0.6, 0.1, 0.3]])
-  let target =
-    loss is SparseCategoricalCrossentropy ? Tensor([1, 0]) : Tensor([[0, 1, 0], [1, 0, 0]])
+  let restored = try #require(try savedAndLoaded(model).loss)
+  #expect(type(of: restored) == type(of: loss), sourceLocation: sourceLocation)
+  #expect(restored.name == loss.name, sourceLocation: sourceLocation)
+  #expect(restored.configuration == loss.configuration, sourceLocation: sourceLocation)
   #expect(
     restored.values(target: target, prediction: prediction)
-      == loss.values(target: target, prediction: prediction))
+      == loss.values(target: target, prediction: prediction), sourceLocation: sourceLocation)
 }
 
-@Test(arguments: metricExamples.indices)
-func metricsRoundTripInTheCompileConfiguration(index: Int) throws {
-  Registry.register(metric: registeredMetric)
-  let metric = metricExamples[index]
+/// Saves and loads a model compiled with `metric`: the same name, direction, configuration
+/// and result on a batch. A ``CustomMetric`` is registered first.
+func expectRoundTrip(_ metric: any Metric, sourceLocation: SourceLocation = #_sourceLocation)
+  throws
+{
+  if let custom = metric as? CustomMetric { Registry.register(metric: custom) }
   let model = Sequential(seed: 1) { Dense(units: 1, inputShape: [2], activation: .sigmoid) }
   model.compile(optimizer: .adam, loss: .binaryCrossentropy, metrics: [metric])
-  let loaded = try savedAndLoaded(model)
-  let restored = try #require(loaded.metrics.first)
-  #expect(type(of: restored) == type(of: metric))
-  #expect(restored.name == metric.name && restored.higherIsBetter == metric.higherIsBetter)
-  #expect(restored.configuration == metric.configuration)
+  let restored = try #require(try savedAndLoaded(model).metrics.first)
+  #expect(type(of: restored) == type(of: metric), sourceLocation: sourceLocation)
+  #expect(
+    restored.name == metric.name && restored.higherIsBetter == metric.higherIsBetter,
+    sourceLocation: sourceLocation)
+  #expect(restored.configuration == metric.configuration, sourceLocation: sourceLocation)
   let (target, prediction) = (Tensor([[1], [0], [1], [0]]), Tensor([[0.9], [0.4], [0.2], [0.1]]))
   func result(_ metric: any Metric) -> Float {
     let accumulator = metric.makeAccumulator(
@@ -219,7 +187,7 @@ func metricsRoundTripInTheCompileConfiguration(index: Int) throws {
     accumulator.update(target: target, prediction: prediction)
     return accumulator.result
   }
-  #expect(result(restored) == result(metric))
+  #expect(result(restored) == result(metric), sourceLocation: sourceLocation)
 }
 
 @Test func everyRegisteredActivationRoundTrips() throws {
