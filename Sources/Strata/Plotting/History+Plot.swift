@@ -37,8 +37,8 @@ extension History {
       let right = Double(panel + 1) * panelWidth - 20
       let plotTop = top + 30
       let bottom = top + panelHeight - 50
-      let firstEpoch = epochs.first!
-      let lastEpoch = Swift.max(epochs.last!, firstEpoch + 1)
+      let firstEpoch = epochs.first ?? 1
+      let lastEpoch = Swift.max(epochs.last ?? 1, firstEpoch + 1)
       func x(_ e: Double) -> Double {
         left + (e - firstEpoch) / (lastEpoch - firstEpoch) * (right - left)
       }
