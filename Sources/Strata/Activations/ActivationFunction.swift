@@ -116,15 +116,7 @@ extension ActivationFunction: ConfigurationRepresentable {
 
   /// Finds the activation by name in the ``Registry`` (built-ins and registered customs).
   public init(configurationValue value: ConfigurationValue) throws {
-    let name: String
-    var arguments = Configuration()
-    switch value {
-    case .string(let text): name = text
-    case .object(let reference):
-      name = try reference.value("class_name")
-      arguments = try reference.value("config", default: Configuration())
-    default: throw unexpected(value, expected: "an activation name")
-    }
+    let (name, arguments) = try value.nameAndArguments(expected: "an activation name")
     guard let make = Registry.activationMaker(name) else {
       throw StrataError(
         .invalidArgument,

@@ -41,6 +41,23 @@ public enum ConfigurationValue: Equatable, Sendable, CustomStringConvertible {
   }
 }
 
+extension ConfigurationValue {
+  /// The name and arguments of a value saved the way Keras saves activations, initializers
+  /// and regularizers: a bare name (`"relu"`) or `{"class_name": name, "config": arguments}`.
+  /// `expected` says what it should be, for the error.
+  func nameAndArguments(expected: String) throws -> (name: String, arguments: Configuration) {
+    switch self {
+    case .string(let name): return (name, Configuration())
+    case .object(let reference):
+      return (
+        try reference.value("class_name"),
+        try reference.value("config", default: Configuration())
+      )
+    default: throw unexpected(self, expected: expected)
+    }
+  }
+}
+
 /// A type whose values can be written into a configuration and read back: numbers, strings,
 /// booleans, arrays and optionals of them, and Strata's activations, initializers and
 /// regularizers.

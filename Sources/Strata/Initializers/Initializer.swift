@@ -171,15 +171,7 @@ extension Initializer: ConfigurationRepresentable {
   /// Rebuilds an initializer from its class name (or Keras identifier, `"he_normal"`) and
   /// arguments.
   public init(configurationValue value: ConfigurationValue) throws {
-    let name: String
-    var arguments = Configuration()
-    switch value {
-    case .string(let text): name = text
-    case .object(let reference):
-      name = try reference.value("class_name")
-      arguments = try reference.value("config", default: Configuration())
-    default: throw unexpected(value, expected: "an initializer")
-    }
+    let (name, arguments) = try value.nameAndArguments(expected: "an initializer")
     guard let make = Registry.initializerMaker(name) else {
       throw StrataError(.invalidArgument, "Could not interpret initializer identifier: \(name)")
     }

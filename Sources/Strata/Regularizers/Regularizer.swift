@@ -60,15 +60,7 @@ extension Regularizer: ConfigurationRepresentable {
   /// Rebuilds `L1`, `L2` or `L1L2` (or the identifiers `"l1"`, `"l2"`, `"l1_l2"`) with Keras's
   /// default factors for missing ones.
   public init(configurationValue value: ConfigurationValue) throws {
-    let name: String
-    var arguments = Configuration()
-    switch value {
-    case .string(let text): name = text
-    case .object(let reference):
-      name = try reference.value("class_name")
-      arguments = try reference.value("config", default: Configuration())
-    default: throw unexpected(value, expected: "a regularizer")
-    }
+    let (name, arguments) = try value.nameAndArguments(expected: "a regularizer")
     guard let make = Registry.regularizerMaker(name) else {
       throw StrataError(.invalidArgument, "Could not interpret regularizer identifier: \(name)")
     }
