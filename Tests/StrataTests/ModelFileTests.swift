@@ -182,3 +182,84 @@ final class Shift: Layer, Configurable {
   // Every truncation, every appended byte (the data length is checked) and most flips.
   #expect(refused >= truncations && refused > 250, "\(refused) of 500 damaged files refused")
 }
+
+/// Rewrites the JSON description inside a model file (and its header length), as a damaged
+/// or hostile file would have it.
+func rewritingDescription(of file: URL, to damaged: URL, _ edit: (String) -> String) throws {
+  let bytes = [UInt8](try Data(contentsOf: file))
+  let length = (0..<8).reduce(0) { $0 | Int(bytes[$1]) << (8 * $1) }
+  var header = try #require(
+    try JSONSerialization.jsonObject(with: Data(bytes[8..<(8 + length)])) as? [String: Any])
+  var metadata = try #require(header["__metadata__"] as? [String: String])
+  metadata["strata_model"] = edit(try #require(metadata["strata_model"]))
+  header["__metadata__"] = metadata
+  var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
+  while json.count % 8 != 0 { json.append(0x20) }
+  var out = Data((0..<8).map { UInt8(truncatingIfNeeded: json.count >> (8 * $0)) })
+  out.append(json)
+  out.append(contentsOf: bytes[(8 + length)...])
+  try out.write(to: damaged)
+}
+
+@Test func hostileDescriptionsThrowBeforeAnythingIsBuilt() throws {
+  let model = Sequential(seed: 1) {
+    Dense(units: 4, inputShape: [3], activation: .relu)
+    Dense(units: 2)
+  }
+  model.compile(optimizer: .adam, loss: .meanSquaredError)
+  try model.fit(Tensor.ones([4, 3]), Tensor.zeros([4, 2]), verbose: 0)
+  let folder = try temporaryFolder()
+  defer { try? FileManager.default.removeItem(at: folder) }
+  let file = folder.appendingPathComponent("m.strata")
+  try model.save(to: file)
+  let damaged = folder.appendingPathComponent("hostile.strata")
+  let cases: [(String, (String) -> String, String)] = [
+    // Each of these trapped (a Float → Int conversion, an overflowing product) or allocated
+    // inputs × units floats before the shapes were checked.
+    (
+      "units 1e20", { $0.replacingOccurrences(of: #""units":4"#, with: #""units":1e20"#) },
+      "`units`: expected an integer, found a number (1e+20)"
+    ),
+    (
+      "units 2^40", { $0.replacingOccurrences(of: #""units":4"#, with: #""units":1099511627776"#) },
+      "has shape [3, 4], the layer 'dense' (Dense) described in the file needs [3, 1099511627776]"
+    ),
+    (
+      "input 2^32 × 2^32",
+      {
+        $0.replacingOccurrences(
+          of: #""input_shape":[3]"#, with: #""input_shape":[4294967296,4294967296]"#)
+      }, "implausible input shape"
+    ),
+    (
+      "iterations Int.max",
+      {
+        $0.replacingOccurrences(of: #""iterations":1"#, with: #""iterations":9223372036854775807"#)
+      }, "`iterations` must be in 0...9007199254740992"
+    ),
+    (
+      "duplicate names",
+      { $0.replacingOccurrences(of: #""name":"dense_1""#, with: #""name":"dense""#) },
+      "two layers are named 'dense'"
+    ),
+    (
+      "unknown class",
+      { $0.replacingOccurrences(of: #""class_name":"Dense""#, with: #""class_name":"Dense9""#) },
+      "Could not locate class 'Dense9'"
+    ),
+    (
+      "deep nesting",
+      {
+        $0.replacingOccurrences(
+          of: #""seed":1"#,
+          with: #""seed":"# + String(repeating: "[", count: 100)
+            + String(repeating: "]", count: 100))
+      },
+      "nesting deeper than 64 levels"
+    ),
+  ]
+  for (_, edit, message) in cases {
+    try rewritingDescription(of: file, to: damaged, edit)
+    expectStrataError(.fileFormat, containing: message) { _ = try Sequential.load(from: damaged) }
+  }
+}

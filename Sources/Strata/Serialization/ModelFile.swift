@@ -82,7 +82,7 @@ extension Sequential {
   ///
   /// Everything is checked before it is used: an unknown type, a value of the wrong kind, a
   /// weight of the wrong shape or a slot that belongs to no weight throws a ``StrataError``
-  /// naming the file and what was wrong. Pass `compile: false` to skip the compile
+  /// of kind `.fileFormat` naming the file and what was wrong. Pass `compile: false` to skip the compile
   /// configuration (for instance when a custom loss is not registered).
   public static func load(from url: URL, compile: Bool = true) throws -> Sequential {
     let source = url.path
@@ -100,7 +100,8 @@ extension Sequential {
     do {
       return try load(description: try JSON.decode(json), tensors: tensors, compile: compile)
     } catch let error as StrataError {
-      throw error.prefixed(source)
+      // Whatever the reader of a value said, from a file it means a malformed file.
+      throw StrataError(.fileFormat, "\(source): \(error.message)")
     }
   }
 
@@ -134,6 +135,14 @@ extension Sequential {
         layers.append(layer)
       } catch let error as StrataError {
         throw error.prefixed("layer \(index)")
+      }
+    }
+    var names = Set<String>()
+    for layer in layers where !layer.name.isEmpty {
+      guard names.insert(layer.name).inserted else {
+        throw StrataError(
+          .fileFormat,
+          "two layers are named '\(layer.name)'; the layers of a model need unique names")
       }
     }
     try checkDeclaredWeights(of: layers, inputShape: inputShape, against: tensors)
