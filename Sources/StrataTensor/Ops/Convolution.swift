@@ -1,0 +1,141 @@
+// 2-D convolution and its transpose on channels-last images, as compositions of im2col,
+// col2im and the fused dense op: their gradients follow from those ops' own.
+
+extension Tensor {
+  /// The number of column-matrix values an untraced convolution unfolds at a time: images are
+  /// taken in groups that fit, so predicting a large batch never materialises the whole
+  /// column matrix.
+  static let convolutionChunkValues = 1 << 22
+
+  /// A 2-D convolution of channels-last images `[batch, height, width, channels]` with a kernel
+  /// `[kh, kw, channels / groups, filters]` (Keras's layout), plus `bias` `[filters]`, then
+  /// `activation`: Keras's `Conv2D`. The result is `[batch, outHeight, outWidth, filters]`.
+  ///
+  /// It is `im2col(x) · kernel` — the kernel reshaped to `[kh · kw · channels, filters]` — in
+  /// the fused dense op; with `groups > 1` each group of channels meets its own share of the
+  /// filters. The gradient follows from `im2col`'s (which is `col2im`) and the dense op's.
+  public func convolved2D(
+    kernel: Tensor, bias: Tensor? = nil, strides: [Int] = [1, 1], padding: Padding = .valid,
+    dilation: [Int] = [1, 1], groups: Int = 1, activation: ElementwiseActivation = .linear
+  ) -> Tensor {
+    precondition(
+      rank == 4 && kernel.rank == 4,
+      "convolved2D: expects images [n, h, w, c] and a kernel [kh, kw, c, f]; got \(shape) and \(kernel.shape)"
+    )
+    let (channels, filters) = (shape[3], kernel.shape[3])
+    precondition(
+      groups >= 1 && channels % groups == 0 && filters % groups == 0
+        && kernel.shape[2] * groups == channels,
+      "convolved2D: \(channels) channels and kernel \(kernel.shape) do not divide into \(groups) groups"
+    )
+    let geometry = WindowGeometry(
+      inputSize: Array(shape[1...2]), windowSize: Array(kernel.shape[0...1]), strides: strides,
+      dilation: dilation, padding: padding)
+    precondition(
+      geometry.isValid, "convolved2D: the kernel does not fit input \(shape): \(geometry)")
+    let output = geometry.outputSize
+    if groups > 1 {
+      let (channelsPerGroup, filtersPerGroup) = (channels / groups, filters / groups)
+      let parts = (0..<groups).map { group in
+        slice(alongAxis: 3, from: group * channelsPerGroup, count: channelsPerGroup).convolved2D(
+          kernel: kernel.slice(alongAxis: 3, from: group * filtersPerGroup, count: filtersPerGroup),
+          bias: bias?.slice(alongAxis: 0, from: group * filtersPerGroup, count: filtersPerGroup),
+          strides: strides, padding: padding, dilation: dilation, groups: 1, activation: activation)
+      }
+      return Tensor.concatenating(parts, alongAxis: 3)
+    }
+    let matrix = kernel.reshaped(to: [-1, filters])
+    let batch = shape[0]
+    let rowsPerImage = output[0] * output[1]
+    let valuesPerImage = rowsPerImage * matrix.shape[0]
+    let imagesPerChunk = Swift.max(1, Tensor.convolutionChunkValues / Swift.max(valuesPerImage, 1))
+    if !isTraced && !kernel.isTraced && !(bias?.isTraced ?? false) && batch > imagesPerChunk {
+      // Inference on a large batch: unfold a group of images at a time.
+      var pieces: [Tensor] = []
+      var start = 0
+      while start < batch {
+        let count = Swift.min(imagesPerChunk, batch - start)
+        let chunk = rows(start..<(start + count))
+        pieces.append(
+          Tensor.unfold(chunk, geometry: geometry).dense(
+            kernel: matrix, bias: bias, activation: activation))
+        start += count
+      }
+      return Tensor.concatenating(pieces, alongAxis: 0).reshaped(
+        to: [batch, output[0], output[1], filters])
+    }
+    return im2col(geometry: geometry).dense(kernel: matrix, bias: bias, activation: activation)
+      .reshaped(to: [batch, output[0], output[1], filters])
+  }
+
+  /// The output size of ``transposedConvolved2D(kernel:bias:strides:padding:dilation:)`` and the
+  /// padding of the convolution it transposes, Keras's arithmetic (`output_padding=None`):
+  /// `valid` gives `(in − 1)·s + max(k′, s)`, `same` gives `in · s`, with `k′ = d(k − 1) + 1`.
+  public static func transposedConvolutionGeometry(
+    inputSize: [Int], kernelSize: [Int], strides: [Int], padding: Padding, dilation: [Int]
+  ) -> WindowGeometry {
+    var outputSize: [Int] = []
+    var pads: [Int] = []
+    for axis in 0..<2 {
+      let (input, stride) = (inputSize[axis], strides[axis])
+      let extent = dilation[axis] * (kernelSize[axis] - 1) + 1
+      // JAX's formulation: the input dilated by the stride, padded `before` and `after`, then
+      // convolved with the flipped kernel at stride 1. As the transpose of a convolution of
+      // the output, that is padding `extent − 1 − before` on the output's first side.
+      let before: Int
+      let after: Int
+      if padding == .same {
+        let total = stride + extent - 2
+        before = Swift.min(total / 2 + total % 2, extent - 1)
+        after = total - before
+      } else {
+        before = extent - 1
+        after = extent - 1 + Swift.max(extent, stride) - extent
+      }
+      let size = (input - 1) * stride + 1 + before + after - (extent - 1)
+      outputSize.append(size)
+      let leading = extent - 1 - before
+      // The far side pads whatever makes the convolution of `size` come back to `input` (none
+      // when the stride exceeds the kernel: the last output positions then receive nothing).
+      let trailing = Swift.max(0, (input - 1) * stride + extent - size - leading)
+      pads += [leading, trailing]
+    }
+    return WindowGeometry(
+      inputSize: outputSize, windowSize: kernelSize, strides: strides, dilation: dilation,
+      explicitPadding: pads)
+  }
+
+  /// The transpose of a 2-D convolution (Keras's `Conv2DTranspose`): images
+  /// `[batch, height, width, channels]`, a kernel `[kh, kw, filters, channels]` (Keras's
+  /// layout), `bias` `[filters]`. Each input pixel spreads `kernel · pixel` over a window of the
+  /// output; the output is `[batch, outHeight, outWidth, filters]` with the sizes of
+  /// ``transposedConvolutionGeometry(inputSize:kernelSize:strides:padding:dilation:)``.
+  ///
+  /// It is `col2im(x · kernelᵀ)`, the gradient of a convolution with respect to its input.
+  public func transposedConvolved2D(
+    kernel: Tensor, bias: Tensor? = nil, strides: [Int] = [1, 1], padding: Padding = .valid,
+    dilation: [Int] = [1, 1]
+  ) -> Tensor {
+    precondition(
+      rank == 4 && kernel.rank == 4 && kernel.shape[3] == shape[3],
+      "transposedConvolved2D: images \(shape) do not fit a kernel \(kernel.shape) [kh, kw, filters, \(rank == 4 ? shape[3] : 0)]"
+    )
+    precondition(padding != .causal, "transposedConvolved2D: causal padding is not defined")
+    let filters = kernel.shape[2]
+    let geometry = Tensor.transposedConvolutionGeometry(
+      inputSize: Array(shape[1...2]), kernelSize: Array(kernel.shape[0...1]), strides: strides,
+      padding: padding, dilation: dilation)
+    precondition(
+      geometry.isValid && geometry.outputSize == Array(shape[1...2]),
+      "transposedConvolved2D: no transposed geometry for input \(shape) and kernel \(kernel.shape)")
+    let batch = shape[0]
+    let pixels = reshaped(to: [-1, shape[3]])
+    // [kh·kw·filters, channels]: row (tap, filter) of the kernel, transposed in the product.
+    let matrix = kernel.reshaped(to: [-1, shape[3]])
+    let columns = pixels.matmul(matrix.transposed())
+    var images = Tensor.col2im(
+      columns, imageShape: [batch] + geometry.inputSize + [filters], geometry: geometry)
+    if let bias { images = images + bias }
+    return images
+  }
+}
