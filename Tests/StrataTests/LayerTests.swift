@@ -136,3 +136,28 @@ import Testing
   try expectRoundTrip(Activation(.gelu(approximate: true)), inputShape: [4])
   try expectRoundTrip(Input(shape: [4]), inputShape: [4])
 }
+
+@Test func automaticNamesFollowKerasSnakeCase() {
+  // keras.src.utils.naming.to_snake_case of each class name.
+  let expected = [
+    "BatchNormalization": "batch_normalization", "Conv2D": "conv2d",
+    "MaxPooling2D": "max_pooling2d", "Conv2DTranspose": "conv2d_transpose",
+    "GlobalAveragePooling1D": "global_average_pooling1d", "UpSampling2D": "up_sampling2d",
+    "ZeroPadding2D": "zero_padding2d", "SpatialDropout2D": "spatial_dropout2d", "Dense": "dense",
+  ]
+  for (name, snake) in expected { #expect(snakeCase(name) == snake, "\(name)") }
+}
+
+@Test func batchNormalizationOnImagesNormalisesPerChannel() throws {
+  // Keras's axis=-1 on [batch, h, w, c]: statistics over batch, height and width.
+  let layer = BatchNormalization(momentum: 0)
+  var generator = RandomGenerator(seed: 3)
+  let x = Tensor.normal([4, 3, 3, 2], mean: 5, standardDeviation: 2, generator: &generator)
+  let y = try layer(x, training: true)
+  let perChannel = y.reshaped(to: [-1, 2])
+  expectClose(perChannel.mean(alongAxes: [0]).scalars, [0, 0], tolerance: 1e-5)
+  // momentum 0: the moving statistics are the batch's own, one per channel.
+  expectClose(
+    layer.movingMean!.value.scalars, x.reshaped(to: [-1, 2]).mean(alongAxes: [0]).scalars)
+  #expect(layer.movingVariance!.shape == [2])
+}

@@ -222,7 +222,7 @@ func rewritingDescription(of file: URL, to damaged: URL, _ edit: (String) -> Str
     ),
     (
       "units 2^40", { $0.replacingOccurrences(of: #""units":4"#, with: #""units":1099511627776"#) },
-      "has shape [3, 4], the layer 'dense' (Dense) described in the file needs [3, 1099511627776]"
+      "tensor 'dense/bias' has shape [4], the layer 'dense' (Dense) described in the file needs [1099511627776]"
     ),
     (
       "input 2^32 × 2^32",

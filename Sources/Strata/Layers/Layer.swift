@@ -115,20 +115,26 @@ public func unbuiltLayerError(_ layer: any Layer) -> StrataError {
   )
 }
 
-/// `BatchNormalization` → `batch_normalization`, `Dense` → `dense`, `Conv2D` → `conv2d`.
+/// `BatchNormalization` → `batch_normalization`, `Conv2D` → `conv2d`, `MaxPooling2D` →
+/// `max_pooling2d`, `Conv2DTranspose` → `conv2d_transpose`: Keras's `to_snake_case`, which
+/// puts `_` before a capitalised word (`(.)([A-Z][a-z]+)`), then between a lowercase and an
+/// uppercase letter (`([a-z])([A-Z])`), and lowercases.
 func snakeCase(_ name: String) -> String {
-  var result = ""
   let characters = Array(name)
+  var words: [Character] = []
   for (i, character) in characters.enumerated() {
-    if character.isUppercase {
-      let previousIsLower = i > 0 && (characters[i - 1].isLowercase || characters[i - 1].isNumber)
-      let nextIsLower = i + 1 < characters.count && characters[i + 1].isLowercase
-      let previousIsUpper = i > 0 && characters[i - 1].isUppercase
-      if i > 0 && (previousIsLower || (previousIsUpper && nextIsLower)) { result += "_" }
-      result += character.lowercased()
-    } else {
-      result.append(character)
+    let startsWord =
+      i > 0 && character.isUppercase && i + 1 < characters.count
+      && characters[i + 1].isLowercase
+    if startsWord { words.append("_") }
+    words.append(character)
+  }
+  var result = ""
+  for (i, character) in words.enumerated() {
+    if i > 0 && character.isUppercase && words[i - 1].isLowercase && words[i - 1].isLetter {
+      result += "_"
     }
+    result += character.lowercased()
   }
   return result
 }

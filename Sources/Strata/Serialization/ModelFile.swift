@@ -182,7 +182,7 @@ extension Sequential {
     var shape = inputShape
     for layer in layers {
       if let declared = try layer.weightShapes(forInputShape: shape) {
-        for (weightName, weightShape) in declared {
+        for (weightName, weightShape) in declared.sorted(by: { $0.key < $1.key }) {
           let tensorName = "\(layer.name)/\(weightName)"
           guard let tensor = tensors[tensorName] else {
             throw StrataError(.fileFormat, "tensor '\(tensorName)' is missing")
