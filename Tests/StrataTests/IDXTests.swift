@@ -93,6 +93,10 @@ func writeTinyMNIST(to folder: URL, count: Int = 3, labels: [UInt8]? = nil) thro
   #expect(raw.testImages[0, 9, 3].scalar == Float((9 * 28 + 3) % 256))
   #expect(raw.testLabels.shape == [3, 10])
   #expect(raw.testLabels[2, 2].scalar == 1)
+  // For Conv2D: a channel axis, as Keras's np.expand_dims(x, -1); the same values.
+  let images = try MNIST.load(directory: folder, channelAxis: true)
+  #expect(images.trainImages.shape == [3, 28, 28, 1])
+  #expect(images.trainImages.scalars == flat.trainImages.scalars)
 }
 
 @Test func inconsistentFilesAreRejected() throws {

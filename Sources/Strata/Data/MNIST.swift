@@ -2,7 +2,8 @@ import Foundation
 
 /// A labelled image data set split into training and test sets.
 public struct LabeledDataset {
-  /// Training images: `[n, 784]` when flattened, `[n, 28, 28]` otherwise.
+  /// Training images: `[n, 784]` when flattened, `[n, 28, 28]` otherwise, `[n, 28, 28, 1]`
+  /// with a channel axis.
   public var trainImages: Tensor
   /// Training labels: `[n]` class indices, or `[n, 10]` one-hot rows.
   public var trainLabels: Tensor
@@ -187,14 +188,17 @@ public enum MNIST {
   ///   - directory: A folder to look in first.
   ///   - normalize: Pixels as 0…1 instead of 0…255.
   ///   - flatten: Images as 784 values instead of 28×28.
+  ///   - channelAxis: Images as `[n, 28, 28, 1]`, for convolutional layers (Keras's
+  ///     `np.expand_dims(x, -1)`); takes precedence over `flatten`.
   ///   - oneHotLabels: Labels as one-hot rows of 10 instead of class indices.
   ///   - allowDownload: Whether to download the files when they are nowhere to be found.
   public static func load(
-    directory: URL? = nil, normalize: Bool = true, flatten: Bool = true, oneHotLabels: Bool = false,
-    allowDownload: Bool = true
+    directory: URL? = nil, normalize: Bool = true, flatten: Bool = true, channelAxis: Bool = false,
+    oneHotLabels: Bool = false, allowDownload: Bool = true
   ) throws -> LabeledDataset {
     try loadIDXDataset(
-      source: source, directory: directory, normalize: normalize, flatten: flatten,
+      source: source, directory: directory, normalize: normalize,
+      layout: channelAxis ? .channelsLast : flatten ? .flat : .rowsAndColumns,
       oneHotLabels: oneHotLabels, allowDownload: allowDownload)
   }
 }
@@ -227,22 +231,34 @@ public enum FashionMNIST {
         "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5",
     ])
 
-  /// Loads Fashion-MNIST with the options of `load_mnist`; look-up order: `directory`,
+  /// Loads Fashion-MNIST with the options of `load_mnist` (and ``MNIST/load(directory:normalize:flatten:channelAxis:oneHotLabels:allowDownload:)``'s
+  /// `channelAxis` for `[n, 28, 28, 1]` images); look-up order: `directory`,
   /// `$STRATA_DATASETS/fashion-mnist`, `~/.strata/datasets/fashion-mnist`,
   /// `/usr/share/datasets/fashion-mnist`, then a download into `~/.strata/datasets`.
   public static func load(
-    directory: URL? = nil, normalize: Bool = true, flatten: Bool = true, oneHotLabels: Bool = false,
-    allowDownload: Bool = true
+    directory: URL? = nil, normalize: Bool = true, flatten: Bool = true, channelAxis: Bool = false,
+    oneHotLabels: Bool = false, allowDownload: Bool = true
   ) throws -> LabeledDataset {
     try loadIDXDataset(
-      source: source, directory: directory, normalize: normalize, flatten: flatten,
+      source: source, directory: directory, normalize: normalize,
+      layout: channelAxis ? .channelsLast : flatten ? .flat : .rowsAndColumns,
       oneHotLabels: oneHotLabels, allowDownload: allowDownload)
   }
 }
 
+/// How image values are laid out per sample.
+enum ImageLayout {
+  /// `[rows · columns]`.
+  case flat
+  /// `[rows, columns]`.
+  case rowsAndColumns
+  /// `[rows, columns, 1]`.
+  case channelsLast
+}
+
 func loadIDXDataset(
-  source: DatasetSource, directory: URL?, normalize: Bool, flatten: Bool, oneHotLabels: Bool,
-  allowDownload: Bool
+  source: DatasetSource, directory: URL?, normalize: Bool, layout: ImageLayout,
+  oneHotLabels: Bool, allowDownload: Bool
 ) throws -> LabeledDataset {
   let folder = try source.locate(explicit: directory, allowDownload: allowDownload)
   func images(_ file: String) throws -> Tensor {
@@ -255,8 +271,12 @@ func loadIDXDataset(
     }
     let scale: Float = normalize ? 1 / 255 : 1
     let values = contents.bytes.map { Float($0) * scale }
-    let shape =
-      flatten ? [contents.shape[0], contents.shape[1] * contents.shape[2]] : contents.shape
+    let shape: [Int]
+    switch layout {
+    case .flat: shape = [contents.shape[0], contents.shape[1] * contents.shape[2]]
+    case .rowsAndColumns: shape = contents.shape
+    case .channelsLast: shape = contents.shape + [1]
+    }
     return Tensor(shape: shape, scalars: values)
   }
   func labels(_ file: String, count: Int) throws -> Tensor {
