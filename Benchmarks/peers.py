@@ -3,8 +3,10 @@
 
     python3 peers.py FRAMEWORK WORKLOAD [--epochs N] [--data DIR] [--seed N]
 
-FRAMEWORK: keras-jax, keras-tensorflow, torch, numpy.  WORKLOAD: mlp-a, mlp-s, mlp-bn, predict.
+FRAMEWORK: keras-jax, keras-tensorflow, torch, numpy.  WORKLOAD: mlp-a, mlp-s, mlp-bn, predict,
+convnet, convnet-predict (the "Deep Learning with Python" ch. 8 convnet; not in numpy).
 Every framework runs with 2 threads on Fashion-MNIST (784 inputs scaled to 0..1, integer labels).
+--samples N trains on the first N images (the same ones strata-bench --samples N uses).
 """
 import argparse
 import gzip
@@ -23,7 +25,9 @@ os.environ.pop("OPENBLAS_L2_SIZE", None)
 
 import numpy as np  # noqa: E402
 
-BATCH = {"mlp-a": 128, "mlp-s": 32, "mlp-bn": 128, "predict": 128}
+BATCH = {"mlp-a": 128, "mlp-s": 32, "mlp-bn": 128, "predict": 128, "convnet": 64,
+         "convnet-predict": 64}
+CONVNET = ("convnet", "convnet-predict")
 
 
 def load(directory):
@@ -69,7 +73,15 @@ def run_keras(backend, workload, epochs, data, seed=1):
 
     x, y, xt, yt = data
     keras.utils.set_random_seed(seed)
-    if workload == "mlp-s":
+    if workload in CONVNET:
+        x, xt = x.reshape(-1, 28, 28, 1), xt.reshape(-1, 28, 28, 1)
+        model = keras.Sequential([
+            keras.Input((28, 28, 1)), layers.Conv2D(32, 3, activation="relu"), layers.MaxPooling2D(2),
+            layers.Conv2D(64, 3, activation="relu"), layers.MaxPooling2D(2),
+            layers.Conv2D(128, 3, activation="relu"), layers.Flatten(), layers.Dense(10, activation="softmax")])
+        model.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        stack = None
+    elif workload == "mlp-s":
         stack = [layers.Dense(128, activation="relu"), layers.Dense(10, activation="softmax")]
     elif workload == "mlp-bn":
         stack = [layers.Dense(512), layers.BatchNormalization(), layers.Activation("relu"), layers.Dropout(0.2),
@@ -78,11 +90,12 @@ def run_keras(backend, workload, epochs, data, seed=1):
     else:
         stack = [layers.Dense(512, activation="relu"), layers.Dropout(0.2), layers.Dense(512, activation="relu"),
                  layers.Dropout(0.2), layers.Dense(10, activation="softmax")]
-    model = keras.Sequential([keras.Input((784,))] + stack)
-    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
-    if workload == "predict":
-        model.fit(x, y, epochs=1, batch_size=128, verbose=0)
+    if stack is not None:
+        model = keras.Sequential([keras.Input((784,))] + stack)
+        model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy",
+                      metrics=["accuracy"])
+    if workload in ("predict", "convnet-predict"):
+        model.fit(x, y, epochs=1, batch_size=BATCH[workload], verbose=0)
         model.predict(xt, batch_size=1024, verbose=0)
         times = []
         for _ in range(5):
@@ -112,7 +125,12 @@ def run_torch(workload, epochs, data, seed=1):
     torch.set_num_threads(int(THREADS))
     torch.manual_seed(seed)
     x, y, xt, yt = (torch.from_numpy(a) for a in data)
-    if workload == "mlp-s":
+    if workload in CONVNET:
+        x, xt = x.reshape(-1, 1, 28, 28), xt.reshape(-1, 1, 28, 28)
+        model = nn.Sequential(
+            nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(64, 128, 3), nn.ReLU(), nn.Flatten(), nn.Linear(1152, 10))
+    elif workload == "mlp-s":
         model = nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10))
     elif workload == "mlp-bn":
         model = nn.Sequential(nn.Linear(784, 512), nn.BatchNorm1d(512, eps=1e-3, momentum=0.01), nn.ReLU(),
@@ -121,7 +139,10 @@ def run_torch(workload, epochs, data, seed=1):
     else:
         model = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Dropout(0.2), nn.Linear(512, 512), nn.ReLU(),
                               nn.Dropout(0.2), nn.Linear(512, 10))
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
+    if workload in CONVNET:
+        optimizer = torch.optim.RMSprop(model.parameters(), lr=1e-3, alpha=0.9, eps=1e-7)
+    else:
+        optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
     loss_function = nn.CrossEntropyLoss()
     batch = BATCH[workload]
 
@@ -140,7 +161,7 @@ def run_torch(workload, epochs, data, seed=1):
         with torch.no_grad():
             return torch.cat([model(inputs[s:s + 1024]).softmax(1) for s in range(0, len(inputs), 1024)])
 
-    if workload == "predict":
+    if workload in ("predict", "convnet-predict"):
         epoch()
         predict(xt)
         times = []
@@ -280,13 +301,18 @@ def run_numpy(workload, epochs, data, seed=1):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("framework", choices=["keras-jax", "keras-tensorflow", "torch", "numpy"])
-    parser.add_argument("workload", choices=["mlp-a", "mlp-s", "mlp-bn", "predict"])
+    parser.add_argument("workload", choices=["mlp-a", "mlp-s", "mlp-bn", "predict", "convnet", "convnet-predict"])
     parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--samples", type=int, default=None, help="train on the first N images")
     parser.add_argument("--seed", type=int, default=1, help="initial weights, dropout and shuffling")
     parser.add_argument("--data", default=os.path.join(os.path.dirname(__file__), "..", "..", "shared", "datasets",
                                                       "fashion-mnist"))
     arguments = parser.parse_args()
     data = load(arguments.data)
+    if arguments.samples:
+        data = (data[0][:arguments.samples], data[1][:arguments.samples]) + data[2:]
+    if arguments.framework == "numpy" and arguments.workload in CONVNET:
+        parser.error("the NumPy peer has no convnet")
     if arguments.framework.startswith("keras-"):
         result = run_keras(arguments.framework[6:], arguments.workload, arguments.epochs, data, arguments.seed)
     elif arguments.framework == "torch":

@@ -1,9 +1,14 @@
 import Foundation
 import Strata
 
-/// The matrix shapes of the MLP workloads plus a square one: (m, k, n) for [m,k]·[k,n].
+/// The matrix shapes of the MLP workloads, a square one, and the im2col products of the
+/// ch. 8 convnet at batch 64: (m, k, n) for [m,k]·[k,n]. The convolutions' forward products
+/// are [images·positions, kh·kw·channels]·[kh·kw·channels, filters] (43264×9·9×32,
+/// 7744×288·288×64, 576×576·576×128); their kernel gradients have the shape of
+/// 288×7744·7744×64, their input gradients of 7744×64·64×288.
 let gemmShapes: [(m: Int, k: Int, n: Int)] = [
   (128, 784, 512), (128, 512, 512), (784, 128, 512), (128, 512, 10), (1024, 1024, 1024),
+  (43264, 9, 32), (7744, 288, 64), (576, 576, 128), (288, 7744, 64), (7744, 64, 288),
 ]
 
 /// Median seconds of `body` over `repeats` runs after one warm-up run.

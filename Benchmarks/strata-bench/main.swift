@@ -3,10 +3,10 @@ import Strata
 
 // strata-bench: throughput of Strata's kernels and models, with peers measured in the same run.
 //
-//   strata-bench gemm | mlp-a | mlp-s | mlp-bn | predict | all  [--epochs N] [--data DIR]
-//                [--threads N] [--seed N]
+//   strata-bench gemm | mlp-a | mlp-s | mlp-bn | predict | convnet | convnet-predict | all
+//                [--epochs N] [--data DIR] [--threads N] [--seed N] [--samples N]
 let usage =
-  "usage: strata-bench gemm|mlp-a|mlp-s|mlp-bn|predict|all [--epochs N] [--data DIR] [--threads N] [--seed N]"
+  "usage: strata-bench gemm|mlp-a|mlp-s|mlp-bn|predict|convnet|convnet-predict|all [--epochs N] [--data DIR] [--threads N] [--seed N] [--samples N]"
 var arguments = Array(CommandLine.arguments.dropFirst())
 guard let command = arguments.first else {
   print(usage)
@@ -16,6 +16,7 @@ arguments.removeFirst()
 var epochs = 3
 var seed: UInt64 = 1
 var dataDirectory: String? = nil
+var samples: Int? = nil
 while arguments.count >= 2 {
   let (flag, value) = (arguments[0], arguments[1])
   arguments.removeFirst(2)
@@ -23,6 +24,7 @@ while arguments.count >= 2 {
   case "--epochs": epochs = Int(value) ?? epochs
   case "--seed": seed = UInt64(value) ?? seed
   case "--data": dataDirectory = value
+  case "--samples": samples = Int(value)
   case "--threads": ComputeThreads.count = Int(value) ?? ComputeThreads.count
   default:
     print(usage)
@@ -38,7 +40,7 @@ do {
     runGEMMBenchmark()
     let data = try benchmarkData(dataDirectory)
     for workload in Workload.allCases {
-      try runModelBenchmark(workload, epochs: epochs, seed: seed, data: data)
+      try runModelBenchmark(workload, epochs: epochs, seed: seed, samples: samples, data: data)
     }
   default:
     guard let workload = Workload(rawValue: command) else {
@@ -46,7 +48,8 @@ do {
       exit(64)
     }
     try runModelBenchmark(
-      workload, epochs: epochs, seed: seed, data: try benchmarkData(dataDirectory))
+      workload, epochs: epochs, seed: seed, samples: samples, data: try benchmarkData(dataDirectory)
+    )
   }
 } catch {
   print(error)

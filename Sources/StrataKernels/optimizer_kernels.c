@@ -54,29 +54,43 @@ STRATA_ALWAYS_INLINE void adam_body(long n, float *restrict p, const float *rest
   }
 }
 
+// One loop per combination of the optional slots: a test on `mean` or `velocity` inside the
+// loop kept it from being vectorised (RMSprop ran 3× slower than Adam). Each loop computes the
+// same operations in the same order, so all give the same bits.
+#define RMSPROP_LOOP(CENTERED, MOMENTUM)                                                      \
+  for (long i = 0; i < n; i++) {                                                              \
+    float gi = g[i];                                                                          \
+    float a = rho * average[i] + keep * gi * gi;                                              \
+    average[i] = a;                                                                           \
+    float denominator = a;                                                                    \
+    if (CENTERED) {                                                                           \
+      float mg = rho * mean[i] + keep * gi;                                                   \
+      mean[i] = mg;                                                                           \
+      denominator = denominator - mg * mg;                                                    \
+    }                                                                                         \
+    float increment = lr * gi / ROOT(denominator + epsilon);                                  \
+    if (MOMENTUM) {                                                                           \
+      float step = momentum * velocity[i] + increment;                                        \
+      velocity[i] = step;                                                                     \
+      p[i] = p[i] - step;                                                                     \
+    } else {                                                                                  \
+      p[i] = p[i] - increment;                                                                \
+    }                                                                                         \
+  }
+
 STRATA_ALWAYS_INLINE void rmsprop_body(long n, float *restrict p, const float *restrict g,
                                 float *restrict average, float *restrict velocity,
                                 float *restrict mean, float lr, float rho, float momentum,
                                 float epsilon) {
   const float keep = 1.0f - rho;
-  for (long i = 0; i < n; i++) {
-    float gi = g[i];
-    float a = rho * average[i] + keep * gi * gi;
-    average[i] = a;
-    float denominator = a;
-    if (mean) {
-      float mg = rho * mean[i] + keep * gi;
-      mean[i] = mg;
-      denominator = denominator - mg * mg;
-    }
-    float increment = lr * gi / ROOT(denominator + epsilon);
-    if (velocity) {
-      float step = momentum * velocity[i] + increment;
-      velocity[i] = step;
-      p[i] = p[i] - step;
-    } else {
-      p[i] = p[i] - increment;
-    }
+  if (mean && velocity) {
+    RMSPROP_LOOP(1, 1)
+  } else if (mean) {
+    RMSPROP_LOOP(1, 0)
+  } else if (velocity) {
+    RMSPROP_LOOP(0, 1)
+  } else {
+    RMSPROP_LOOP(0, 0)
   }
 }
 

@@ -110,6 +110,43 @@ typedef void (*strata_task_fn)(void *context, long part);
 /// called from inside a task, or while another thread uses the pool.
 void strata_parallel_run(long parts, int threads, strata_task_fn fn, void *context);
 
+/// A window sliding over channels-last images [batch, height, width, channels]: the sizes,
+/// strides, dilation and leading padding of a convolution or pooling window and the output
+/// size they give (StrataTensor's `WindowGeometry`).
+typedef struct {
+  long height, width, channels;
+  long kh, kw;
+  long strideHeight, strideWidth;
+  long dilationHeight, dilationWidth;
+  long top, left;
+  long outHeight, outWidth;
+} strata_window;
+
+/// im2col for images [first, last): one row of kh·kw·channels values per window position,
+/// taps row-major, a tap's channels together, zeros on padding.
+void strata_im2col(const strata_window *w, long first, long last, const float *x, float *cols);
+
+/// col2im for images [first, last): the rows summed back onto the (overwritten) images.
+void strata_col2im(const strata_window *w, long first, long last, const float *cols, float *x);
+
+/// Max pooling for images [first, last): each window's maximum per channel into `y`, and the
+/// flat input index it came from (the first maximum in row-major window order) into `winners`.
+void strata_max_pool(const strata_window *w, long first, long last, const float *x, float *y,
+                     int32_t *winners);
+
+/// The max-pooling gradient for images [first, last): `dx` (overwritten) gets `g` at the
+/// winners' positions.
+void strata_max_pool_backward(const strata_window *w, long first, long last, const float *g,
+                              const int32_t *winners, float *dx);
+
+/// Average pooling for images [first, last): each window's mean over its real pixels.
+void strata_average_pool(const strata_window *w, long first, long last, const float *x,
+                         float *y);
+
+/// The average-pooling gradient for images [first, last), `dx` overwritten.
+void strata_average_pool_backward(const strata_window *w, long first, long last, const float *g,
+                                  float *dx);
+
 /// Keeps freed tensor-sized buffers in the process instead of unmapping them (glibc only).
 void strata_tune_allocator(void);
 

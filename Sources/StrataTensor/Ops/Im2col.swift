@@ -1,3 +1,5 @@
+import StrataKernels
+
 // im2col and col2im: the unfolding that turns a convolution into one matrix product, as
 // "Deep Learning from Scratch" builds convolution and pooling (ch. 7).
 
@@ -44,48 +46,20 @@ extension Tensor {
     return record(value, input: columns) { grad in unfold(grad, geometry: geometry) }
   }
 
-  /// The values of ``im2col(geometry:)``, untraced.
+  /// The values of ``im2col(geometry:)``, untraced (a C kernel, split over images).
   static func unfold(_ images: Tensor, geometry: WindowGeometry) -> Tensor {
-    let (batch, height, width, channels) = (
-      images.shape[0], images.shape[1], images.shape[2], images.shape[3]
-    )
+    let (batch, channels) = (images.shape[0], images.shape[3])
     let output = geometry.outputSize
-    let (kh, kw) = (geometry.windowSize[0], geometry.windowSize[1])
-    let (sh, sw) = (geometry.strides[0], geometry.strides[1])
-    let (dh, dw) = (geometry.dilation[0], geometry.dilation[1])
-    let (top, left) = (geometry.padding[0], geometry.padding[2])
-    let rowWidth = kh * kw * channels
+    let rowWidth = geometry.windowSize[0] * geometry.windowSize[1] * channels
     let rows = batch * output[0] * output[1]
     let count = rows * rowWidth
     var out = [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
-    images.scalars.withUnsafeBufferPointer { source in
-      out.withUnsafeMutableBufferPointer { destination in
-        let (x, cols) = (source.baseAddress!, destination.baseAddress!)
-        let xAddress = Int(bitPattern: x)
-        let colsAddress = Int(bitPattern: cols)
-        parallelRanges(count: rows, minimumChunk: Swift.max(1, 16384 / Swift.max(rowWidth, 1))) {
-          range in
-          let x = UnsafePointer<Float>(bitPattern: xAddress)!
-          let cols = UnsafeMutablePointer<Float>(bitPattern: colsAddress)!
-          for row in range {
-            let n = row / (output[0] * output[1])
-            let rest = row % (output[0] * output[1])
-            let (oh, ow) = (rest / output[1], rest % output[1])
-            var target = cols + row * rowWidth
-            for i in 0..<kh {
-              let ih = oh * sh - top + i * dh
-              let inside = ih >= 0 && ih < height
-              for j in 0..<kw {
-                let iw = ow * sw - left + j * dw
-                if inside && iw >= 0 && iw < width {
-                  target.update(
-                    from: x + ((n * height + ih) * width + iw) * channels, count: channels)
-                } else {
-                  target.update(repeating: 0, count: channels)
-                }
-                target += channels
-              }
-            }
+    withUnsafePointer(to: geometry.kernelWindow(channels: channels)) { window in
+      images.scalars.withUnsafeBufferPointer { source in
+        out.withUnsafeMutableBufferPointer { destination in
+          let (x, cols) = (source.baseAddress!, destination.baseAddress!)
+          WindowGeometry.forImageRanges(batch: batch, valuesPerImage: count / Swift.max(batch, 1)) {
+            first, last in strata_im2col(window, first, last, x, cols)
           }
         }
       }
@@ -96,43 +70,16 @@ extension Tensor {
   /// The values of ``col2im(_:imageShape:geometry:)``, untraced: image by image, so that
   /// threads never add into the same pixel.
   static func fold(_ columns: Tensor, imageShape: [Int], geometry: WindowGeometry) -> Tensor {
-    let (batch, height, width, channels) = (
-      imageShape[0], imageShape[1], imageShape[2], imageShape[3]
-    )
-    let output = geometry.outputSize
-    let (kh, kw) = (geometry.windowSize[0], geometry.windowSize[1])
-    let (sh, sw) = (geometry.strides[0], geometry.strides[1])
-    let (dh, dw) = (geometry.dilation[0], geometry.dilation[1])
-    let (top, left) = (geometry.padding[0], geometry.padding[2])
-    let rowWidth = kh * kw * channels
-    let imageSize = height * width * channels
-    var out = [Float](repeating: 0, count: batch * imageSize)
-    columns.scalars.withUnsafeBufferPointer { source in
-      out.withUnsafeMutableBufferPointer { destination in
-        let colsAddress = Int(bitPattern: source.baseAddress!)
-        let xAddress = Int(bitPattern: destination.baseAddress!)
-        parallelRanges(count: batch, minimumChunk: 1) { images in
-          let cols = UnsafePointer<Float>(bitPattern: colsAddress)!
-          let x = UnsafeMutablePointer<Float>(bitPattern: xAddress)!
-          for n in images {
-            for oh in 0..<output[0] {
-              for ow in 0..<output[1] {
-                var from = cols + ((n * output[0] + oh) * output[1] + ow) * rowWidth
-                for i in 0..<kh {
-                  let ih = oh * sh - top + i * dh
-                  let inside = ih >= 0 && ih < height
-                  for j in 0..<kw {
-                    let iw = ow * sw - left + j * dw
-                    if inside && iw >= 0 && iw < width {
-                      let to = x + ((n * height + ih) * width + iw) * channels
-                      for c in 0..<channels { to[c] += from[c] }
-                    }
-                    from += channels
-                  }
-                }
-              }
-            }
-          }
+    let batch = imageShape[0]
+    let count = imageShape.reduce(1, *)
+    var out = [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+    withUnsafePointer(to: geometry.kernelWindow(channels: imageShape[3])) { window in
+      columns.scalars.withUnsafeBufferPointer { source in
+        out.withUnsafeMutableBufferPointer { destination in
+          let (cols, x) = (source.baseAddress!, destination.baseAddress!)
+          WindowGeometry.forImageRanges(
+            batch: batch, valuesPerImage: columns.scalarCount / Swift.max(batch, 1)
+          ) { first, last in strata_col2im(window, first, last, cols, x) }
         }
       }
     }

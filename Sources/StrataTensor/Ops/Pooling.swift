@@ -1,4 +1,7 @@
-// Max and average pooling over channels-last images, each with its gradient.
+import StrataKernels
+
+// Max and average pooling over channels-last images, each with its gradient (C kernels,
+// split over images).
 
 extension Tensor {
   /// The largest value of each window, channel by channel (Keras's `MaxPooling2D`): images
@@ -16,33 +19,15 @@ extension Tensor {
     let (batch, channels) = (shape[0], shape[3])
     let output = geometry.outputSize
     let count = batch * output[0] * output[1] * channels
-    var values = [Float](repeating: -.infinity, count: count)
-    var winners = [Int32](repeating: 0, count: count)
-    let (height, width) = (shape[1], shape[2])
-    scalars.withUnsafeBufferPointer { x in
-      values.withUnsafeMutableBufferPointer { y in
-        winners.withUnsafeMutableBufferPointer { w in
-          let (xa, ya, wa) = (
-            Int(bitPattern: x.baseAddress!), Int(bitPattern: y.baseAddress!),
-            Int(bitPattern: w.baseAddress!)
-          )
-          parallelRanges(count: batch, minimumChunk: 1) { images in
-            let x = UnsafePointer<Float>(bitPattern: xa)!
-            let y = UnsafeMutablePointer<Float>(bitPattern: ya)!
-            let w = UnsafeMutablePointer<Int32>(bitPattern: wa)!
-            for n in images {
-              for oh in 0..<output[0] {
-                for ow in 0..<output[1] {
-                  let o = ((n * output[0] + oh) * output[1] + ow) * channels
-                  geometry.forEachTap(outputRow: oh, outputColumn: ow) { _, row, column in
-                    let i = ((n * height + row) * width + column) * channels
-                    for c in 0..<channels where x[i + c] > y[o + c] {
-                      y[o + c] = x[i + c]
-                      w[o + c] = Int32(i + c)
-                    }
-                  }
-                }
-              }
+    var values = [Float](unsafeUninitializedCapacity: count) { _, n in n = count }
+    var winners = [Int32](unsafeUninitializedCapacity: count) { _, n in n = count }
+    withUnsafePointer(to: geometry.kernelWindow(channels: channels)) { window in
+      scalars.withUnsafeBufferPointer { x in
+        values.withUnsafeMutableBufferPointer { y in
+          winners.withUnsafeMutableBufferPointer { w in
+            let (px, py, pw) = (x.baseAddress!, y.baseAddress!, w.baseAddress!)
+            WindowGeometry.forImageRanges(batch: batch, valuesPerImage: scalarCount / batch) {
+              first, last in strata_max_pool(window, first, last, px, py, pw)
             }
           }
         }
@@ -53,8 +38,20 @@ extension Tensor {
     let inputShape = shape
     let positions = winners
     return Tensor.record(value, input: self) { grad in
-      var dx = [Float](repeating: 0, count: inputShape.reduce(1, *))
-      for (o, i) in positions.enumerated() { dx[Int(i)] += grad.scalars[o] }
+      let total = inputShape.reduce(1, *)
+      var dx = [Float](unsafeUninitializedCapacity: total) { _, n in n = total }
+      withUnsafePointer(to: geometry.kernelWindow(channels: channels)) { window in
+        grad.scalars.withUnsafeBufferPointer { g in
+          positions.withUnsafeBufferPointer { w in
+            dx.withUnsafeMutableBufferPointer { d in
+              let (pg, pw, pd) = (g.baseAddress!, w.baseAddress!, d.baseAddress!)
+              WindowGeometry.forImageRanges(batch: batch, valuesPerImage: total / batch) {
+                first, last in strata_max_pool_backward(window, first, last, pg, pw, pd)
+              }
+            }
+          }
+        }
+      }
       return Tensor(shape: inputShape, storage: dx)
     }
   }
@@ -67,11 +64,15 @@ extension Tensor {
   ) -> Tensor {
     let geometry = poolingGeometry(
       poolSize: poolSize, strides: strides, padding: padding, op: "averagePooled2D")
-    let value = Tensor.averagePool(self, geometry: geometry)
+    let (batch, channels) = (shape[0], shape[3])
+    let outputShape = [batch] + geometry.outputSize + [channels]
+    let value = Tensor.averagePool(
+      self, into: outputShape, geometry: geometry, kernel: strata_average_pool)
     guard isTraced else { return value }
     let inputShape = shape
     return Tensor.record(value, input: self) { grad in
-      Tensor.averagePoolPullback(grad, inputShape: inputShape, geometry: geometry)
+      Tensor.averagePool(
+        grad, into: inputShape, geometry: geometry, kernel: strata_average_pool_backward)
     }
   }
 
@@ -87,82 +88,26 @@ extension Tensor {
     return geometry
   }
 
-  /// The number of real pixels under each window position, `[outHeight · outWidth]`.
-  private static func windowCounts(_ geometry: WindowGeometry) -> [Float] {
-    let output = geometry.outputSize
-    var counts = [Float](repeating: 0, count: output[0] * output[1])
-    for oh in 0..<output[0] {
-      for ow in 0..<output[1] {
-        geometry.forEachTap(outputRow: oh, outputColumn: ow) { _, _, _ in
-          counts[oh * output[1] + ow] += 1
-        }
-      }
-    }
-    return counts
-  }
-
-  private static func averagePool(_ images: Tensor, geometry: WindowGeometry) -> Tensor {
-    let (batch, height, width, channels) = (
-      images.shape[0], images.shape[1], images.shape[2], images.shape[3]
-    )
-    let output = geometry.outputSize
-    let counts = windowCounts(geometry)
-    var values = [Float](repeating: 0, count: batch * output[0] * output[1] * channels)
-    images.scalars.withUnsafeBufferPointer { x in
-      values.withUnsafeMutableBufferPointer { y in
-        let (xa, ya) = (Int(bitPattern: x.baseAddress!), Int(bitPattern: y.baseAddress!))
-        parallelRanges(count: batch, minimumChunk: 1) { range in
-          let x = UnsafePointer<Float>(bitPattern: xa)!
-          let y = UnsafeMutablePointer<Float>(bitPattern: ya)!
-          for n in range {
-            for oh in 0..<output[0] {
-              for ow in 0..<output[1] {
-                let o = ((n * output[0] + oh) * output[1] + ow) * channels
-                geometry.forEachTap(outputRow: oh, outputColumn: ow) { _, row, column in
-                  let i = ((n * height + row) * width + column) * channels
-                  for c in 0..<channels { y[o + c] += x[i + c] }
-                }
-                let scale = 1 / counts[oh * output[1] + ow]
-                for c in 0..<channels { y[o + c] *= scale }
-              }
-            }
-          }
-        }
-      }
-    }
-    return Tensor(shape: [batch] + output + [channels], storage: values)
-  }
-
-  private static func averagePoolPullback(
-    _ grad: Tensor, inputShape: [Int], geometry: WindowGeometry
+  /// Runs an average-pooling kernel (forward or backward) from `source` into a tensor of
+  /// `shape`, split over images.
+  private static func averagePool(
+    _ source: Tensor, into shape: [Int], geometry: WindowGeometry,
+    kernel: (
+      UnsafePointer<strata_window>?, Int, Int, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?
+    ) -> Void
   ) -> Tensor {
-    let (batch, height, width, channels) = (
-      inputShape[0], inputShape[1], inputShape[2], inputShape[3]
-    )
-    let output = geometry.outputSize
-    let counts = windowCounts(geometry)
-    var dx = [Float](repeating: 0, count: inputShape.reduce(1, *))
-    grad.scalars.withUnsafeBufferPointer { g in
-      dx.withUnsafeMutableBufferPointer { d in
-        let (ga, da) = (Int(bitPattern: g.baseAddress!), Int(bitPattern: d.baseAddress!))
-        parallelRanges(count: batch, minimumChunk: 1) { range in
-          let g = UnsafePointer<Float>(bitPattern: ga)!
-          let d = UnsafeMutablePointer<Float>(bitPattern: da)!
-          for n in range {
-            for oh in 0..<output[0] {
-              for ow in 0..<output[1] {
-                let o = ((n * output[0] + oh) * output[1] + ow) * channels
-                let scale = 1 / counts[oh * output[1] + ow]
-                geometry.forEachTap(outputRow: oh, outputColumn: ow) { _, row, column in
-                  let i = ((n * height + row) * width + column) * channels
-                  for c in 0..<channels { d[i + c] += g[o + c] * scale }
-                }
-              }
-            }
+    let (batch, count) = (shape[0], shape.reduce(1, *))
+    var out = [Float](unsafeUninitializedCapacity: count) { _, n in n = count }
+    withUnsafePointer(to: geometry.kernelWindow(channels: shape[3])) { window in
+      source.scalars.withUnsafeBufferPointer { x in
+        out.withUnsafeMutableBufferPointer { y in
+          let (px, py) = (x.baseAddress!, y.baseAddress!)
+          WindowGeometry.forImageRanges(batch: batch, valuesPerImage: count / batch) {
+            first, last in kernel(window, first, last, px, py)
           }
         }
       }
     }
-    return Tensor(shape: inputShape, storage: dx)
+    return Tensor(shape: shape, storage: out)
   }
 }

@@ -1,3 +1,5 @@
+import StrataKernels
+
 // Where a convolution or pooling window falls on a channels-last image.
 
 /// How the edges of an image are treated by a convolution or pooling window, Keras's `padding`.
@@ -82,23 +84,22 @@ public struct WindowGeometry: Equatable, Sendable {
       && padding.allSatisfy { $0 >= 0 } && outputSize.allSatisfy { $0 > 0 }
   }
 
-  /// Calls `body(outputRow, outputColumn, tap, inputRow, inputColumn)` for every window tap
-  /// that falls inside the input (taps on padding are skipped); `tap` numbers the window's
-  /// positions row by row.
-  @inline(__always)
-  func forEachTap(
-    outputRow: Int, outputColumn: Int, _ body: (_ tap: Int, _ row: Int, _ column: Int) -> Void
-  ) {
-    let rowStart = outputRow * strides[0] - padding[0]
-    let columnStart = outputColumn * strides[1] - padding[2]
-    for i in 0..<windowSize[0] {
-      let row = rowStart + i * dilation[0]
-      guard row >= 0 && row < inputSize[0] else { continue }
-      for j in 0..<windowSize[1] {
-        let column = columnStart + j * dilation[1]
-        guard column >= 0 && column < inputSize[1] else { continue }
-        body(i * windowSize[1] + j, row, column)
-      }
-    }
+  /// The kernels' description of this window over images of `channels` channels.
+  func kernelWindow(channels: Int) -> strata_window {
+    let output = outputSize
+    return strata_window(
+      height: inputSize[0], width: inputSize[1], channels: channels, kh: windowSize[0],
+      kw: windowSize[1], strideHeight: strides[0], strideWidth: strides[1],
+      dilationHeight: dilation[0], dilationWidth: dilation[1], top: padding[0], left: padding[2],
+      outHeight: output[0], outWidth: output[1])
+  }
+
+  /// Runs `body(firstImage, lastImage)` over the batch split into ranges of images on the
+  /// compute threads (work per image is `valuesPerImage`).
+  static func forImageRanges(batch: Int, valuesPerImage: Int, _ body: (Int, Int) -> Void) {
+    parallelRanges(
+      count: batch,
+      minimumChunk: Swift.max(1, elementwiseParallelThreshold / Swift.max(valuesPerImage, 1))
+    ) { range in body(range.lowerBound, range.upperBound) }
   }
 }
