@@ -20,7 +20,11 @@ let package = Package(
     .executableTarget(name: "quickstart", dependencies: ["Strata"], path: "Examples/quickstart"),
     .executableTarget(name: "mnist", dependencies: ["Strata"], path: "Examples/mnist"),
     .executableTarget(
-      name: "binary-classification", dependencies: ["Strata"], path: "Examples/binary-classification"),
+      name: "binary-classification", dependencies: ["Strata"],
+      path: "Examples/binary-classification"),
+    .executableTarget(name: "convnet", dependencies: ["Strata"], path: "Examples/convnet"),
+    .executableTarget(
+      name: "simple-convnet", dependencies: ["Strata"], path: "Examples/simple-convnet"),
     .testTarget(name: "StrataTensorTests", dependencies: ["StrataTensor"]),
     .testTarget(name: "StrataTests", dependencies: ["Strata"]),
   ],

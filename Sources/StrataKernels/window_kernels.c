@@ -67,9 +67,9 @@ STRATA_ALWAYS_INLINE void max_pool_body(const strata_window *w, long first, long
     for (long oh = 0; oh < w->outHeight; oh++) {
       for (long ow = 0; ow < w->outWidth; ow++) {
         const long o = ((n * w->outHeight + oh) * w->outWidth + ow) * c;
-        for (long k = 0; k < c; k++) {
-          y[o + k] = -__builtin_inff();
-          winners[o + k] = 0;
+        for (long k = 0; k < c; k++) y[o + k] = -__builtin_inff();
+        if (winners) {
+          for (long k = 0; k < c; k++) winners[o + k] = 0;
         }
         for (long i = 0; i < w->kh; i++) {
           const long ih = oh * w->strideHeight - w->top + i * w->dilationHeight;
@@ -79,11 +79,18 @@ STRATA_ALWAYS_INLINE void max_pool_body(const strata_window *w, long first, long
             if (iw < 0 || iw >= w->width) continue;
             const long at = ((n * w->height + ih) * w->width + iw) * c;
             // Strictly greater: the first maximum in row-major window order keeps the place.
-            for (long k = 0; k < c; k++) {
-              const float v = x[at + k];
-              const int larger = v > y[o + k];
-              y[o + k] = larger ? v : y[o + k];
-              winners[o + k] = larger ? (int32_t)(at + k) : winners[o + k];
+            if (winners) {
+              for (long k = 0; k < c; k++) {
+                const float v = x[at + k];
+                const int larger = v > y[o + k];
+                y[o + k] = larger ? v : y[o + k];
+                winners[o + k] = larger ? (int32_t)(at + k) : winners[o + k];
+              }
+            } else {
+              for (long k = 0; k < c; k++) {
+                const float v = x[at + k];
+                y[o + k] = v > y[o + k] ? v : y[o + k];
+              }
             }
           }
         }

@@ -104,3 +104,23 @@ import Testing
       "epoch_end 1 [\"accuracy\", \"loss\", \"val_accuracy\", \"val_loss\"]", "train_end",
     ])
 }
+
+@Test func predictOverSlicesGivesTheBitsOfOnePass() throws {
+  let model = Sequential(seed: 3) {
+    Input(shape: [9, 9, 2])
+    Conv2D(filters: 5, kernelSize: 3, activation: .relu)
+    MaxPooling2D(poolSize: 2)
+    Flatten()
+    Dense(units: 4, activation: .softmax)
+  }
+  var generator = RandomGenerator(seed: 2)
+  let x = Tensor.normal([37, 9, 9, 2], generator: &generator)
+  var context = LayerContext(isTraining: false)
+  let whole = try model.forward(x, context: &context)
+  // 7 does not divide 37: five full slices and a short one.
+  #expect(try model.inferenceForward(x, sliceSize: 7).scalars == whole.scalars)
+  #expect(try model.predict(x, batchSize: 16).scalars == whole.scalars)
+  // 2²¹ values over the 162 + 245 + 45 + 45 + 4 values one sample passes through (input,
+  // conv 7×7×5, pool 3×3×5, flatten, dense).
+  #expect(try model.inferenceSliceSize() == (2 << 20) / 501)
+}

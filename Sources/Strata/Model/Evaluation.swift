@@ -97,16 +97,50 @@ extension Sequential {
     for callback in callbacks { try callback.onPredictBegin(context: context) }
     var outputs: [Tensor] = []
     outputs.reserveCapacity(steps)
+    let slice = try inferenceSliceSize()
     for batch in 0..<steps {
       let range = (batch * batchSize)..<Swift.min(samples, (batch + 1) * batchSize)
-      var layerContext = LayerContext(isTraining: false)
       outputs.append(
-        try forward(range.count == samples ? x : x.rows(range), context: &layerContext))
+        try inferenceForward(range.count == samples ? x : x.rows(range), sliceSize: slice))
       for callback in callbacks { try callback.onPredictBatchEnd(batch: batch, context: context) }
       bar?.update(batch + 1, values: [], final: batch + 1 == steps)
     }
     for callback in callbacks { try callback.onPredictEnd(context: context) }
     return outputs.count == 1 ? outputs[0] : Tensor.concatenating(outputs, alongAxis: 0)
+  }
+
+  /// The inference outputs for `batch`, computed over slices of `sliceSize` samples.
+  ///
+  /// In inference every sample's output depends on that sample alone, and the GEMM sums each
+  /// element in an order that does not depend on the number of rows, so slicing gives the same
+  /// bits as one pass; it keeps each layer's activations small enough to stay in cache and
+  /// below the allocator's limit for reusing memory (a convnet's first layer on 1,024 images is
+  /// 88 MB).
+  func inferenceForward(_ batch: Tensor, sliceSize: Int) throws -> Tensor {
+    var context = LayerContext(isTraining: false)
+    let count = batch.shape[0]
+    guard count > sliceSize else { return try forward(batch, context: &context) }
+    var pieces: [Tensor] = []
+    var start = 0
+    while start < count {
+      let end = Swift.min(count, start + sliceSize)
+      pieces.append(try forward(batch.rows(start..<end), context: &context))
+      start = end
+    }
+    return Tensor.concatenating(pieces, alongAxis: 0)
+  }
+
+  /// The samples per inference slice: as many as keep the activations of all layers together
+  /// within about 8 MB (2²¹ values; on a Zen 4, 4–16 MB predicted the ch. 8 convnet fastest,
+  /// 2.3–2.7× faster than one pass over a batch of 1,024).
+  func inferenceSliceSize() throws -> Int {
+    guard var shape = inputShape else { return Int.max }
+    var values = shape.reduce(1, *)
+    for layer in layers {
+      shape = try layer.outputShape(forInputShape: shape)
+      values += shape.reduce(1, *)
+    }
+    return Swift.max(1, (2 << 20) / Swift.max(values, 1))
   }
 
   /// The outputs for one batch (Keras's `predict_on_batch`).

@@ -130,7 +130,8 @@ void strata_im2col(const strata_window *w, long first, long last, const float *x
 void strata_col2im(const strata_window *w, long first, long last, const float *cols, float *x);
 
 /// Max pooling for images [first, last): each window's maximum per channel into `y`, and the
-/// flat input index it came from (the first maximum in row-major window order) into `winners`.
+/// flat input index it came from (the first maximum in row-major window order) into `winners`
+/// unless it is NULL.
 void strata_max_pool(const strata_window *w, long first, long last, const float *x, float *y,
                      int32_t *winners);
 

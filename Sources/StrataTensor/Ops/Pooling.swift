@@ -20,12 +20,16 @@ extension Tensor {
     let output = geometry.outputSize
     let count = batch * output[0] * output[1] * channels
     var values = [Float](unsafeUninitializedCapacity: count) { _, n in n = count }
-    var winners = [Int32](unsafeUninitializedCapacity: count) { _, n in n = count }
+    // Only a traced pooling needs the winners, for its gradient.
+    let winnerCount = isTraced ? count : 0
+    var winners = [Int32](unsafeUninitializedCapacity: winnerCount) { _, n in n = winnerCount }
     withUnsafePointer(to: geometry.kernelWindow(channels: channels)) { window in
       scalars.withUnsafeBufferPointer { x in
         values.withUnsafeMutableBufferPointer { y in
           winners.withUnsafeMutableBufferPointer { w in
-            let (px, py, pw) = (x.baseAddress!, y.baseAddress!, w.baseAddress!)
+            // An empty array may still have a base address: say "no winners" explicitly.
+            let pw = winnerCount > 0 ? w.baseAddress : nil
+            let (px, py) = (x.baseAddress!, y.baseAddress!)
             WindowGeometry.forImageRanges(batch: batch, valuesPerImage: scalarCount / batch) {
               first, last in strata_max_pool(window, first, last, px, py, pw)
             }
