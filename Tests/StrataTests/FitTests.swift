@@ -124,3 +124,25 @@ import Testing
   // conv 7×7×5, pool 3×3×5, flatten, dense).
   #expect(try model.inferenceSliceSize() == (2 << 20) / 501)
 }
+
+@Test func evaluateOverSlicesGivesTheBitsOfOnePass() throws {
+  // 16,384 + 14,400 + 3,600 + 3,600 + 4 values per sample: slices of 55 samples.
+  let model = Sequential(seed: 4) {
+    Input(shape: [32, 32, 16])
+    Conv2D(filters: 16, kernelSize: 3, activation: .relu)
+    MaxPooling2D(poolSize: 2)
+    Flatten()
+    Dense(units: 4, activation: .softmax)
+  }
+  model.compile(optimizer: .sgd, loss: .sparseCategoricalCrossentropy, metrics: [.accuracy])
+  #expect(try model.inferenceSliceSize() == 55)
+  var generator = RandomGenerator(seed: 5)
+  let x = Tensor.normal([120, 32, 32, 16], generator: &generator)
+  let y = Tensor((0..<120).map { Float($0 % 4) })
+  var context = LayerContext(isTraining: false)
+  let whole = try model.batchLoss(
+    x, y, sampleWeight: nil, loss: SparseCategoricalCrossentropy(), context: &context)
+  let scores = try model.evaluate(x, y, batchSize: 120, verbose: .silent)
+  #expect(scores["loss"] == whole.loss.scalar)
+  #expect(try model.predict(x, batchSize: 120).scalars == whole.output.scalars)
+}

@@ -9,14 +9,22 @@ extension Sequential {
   func batchLoss(
     _ x: Tensor, _ y: Tensor, sampleWeight: Tensor?, loss: any Loss, context: inout LayerContext
   ) throws -> (loss: Tensor, output: Tensor) {
+    let result = try batchLossValues(x, y, loss: loss, context: &context)
+    return (loss.reduce(result.values, sampleWeight: sampleWeight), result.output)
+  }
+
+  /// The per-sample loss values of a batch, before weighting and reduction, and the model's
+  /// output (untraced).
+  func batchLossValues(
+    _ x: Tensor, _ y: Tensor, loss: any Loss, context: inout LayerContext
+  ) throws -> (values: Tensor, output: Tensor) {
     if let fusion = loss.fusion, let last = layers.last as? any OutputActivationLayer,
       let values = try fusedValues(fusion, last: last, x, y, context: &context)
     {
-      return (loss.reduce(values.loss, sampleWeight: sampleWeight), values.output)
+      return (values.loss, values.output)
     }
     let output = try forward(x, context: &context)
-    let values = loss.values(target: y, prediction: output)
-    return (loss.reduce(values, sampleWeight: sampleWeight), output.detached)
+    return (loss.values(target: y, prediction: output), output.detached)
   }
 
   private func fusedValues(
@@ -96,10 +104,29 @@ extension Sequential {
   func testStep(
     _ x: Tensor, _ y: Tensor, sampleWeight: Tensor?, loss: any Loss
   ) throws -> (loss: Float, output: Tensor) {
+    // Sliced as `predict` slices (see `inferenceForward`): each sample's loss value depends on
+    // that sample alone, and the reduction sums the joined values in the order of one pass.
     var context = LayerContext(isTraining: false)
-    let result = try batchLoss(x, y, sampleWeight: sampleWeight, loss: loss, context: &context)
-    var total = result.loss
+    let count = x.shape[0]
+    let sliceSize = try inferenceSliceSize()
+    var values: [Tensor] = []
+    var outputs: [Tensor] = []
+    var start = 0
+    repeat {
+      let end = Swift.min(count, start + sliceSize)
+      let whole = start == 0 && end == count
+      let piece = try batchLossValues(
+        whole ? x : x.rows(start..<end), whole ? y : y.rows(start..<end), loss: loss,
+        context: &context)
+      values.append(piece.values)
+      outputs.append(piece.output)
+      start = end
+    } while start < count
+    func joined(_ pieces: [Tensor]) -> Tensor {
+      pieces.count == 1 ? pieces[0] : Tensor.concatenating(pieces, alongAxis: 0)
+    }
+    var total = loss.reduce(joined(values), sampleWeight: sampleWeight)
     if let penalty = regularizationPenalty(context: context) { total = total + penalty }
-    return (total.scalar, result.output)
+    return (total.scalar, joined(outputs))
   }
 }
