@@ -1,3 +1,4 @@
+import StrataKernels
 import Testing
 
 @testable import StrataTensor
@@ -150,17 +151,70 @@ func convolutionGradientsMatchFiniteDifferences(index: Int) {
 }
 
 @Test func largeInferenceBatchesAreUnfoldedInChunks() {
-  // Untraced, a batch larger than one chunk takes the chunked path: the same values.
+  // Without the direct kernel, a batch larger than one chunk is unfolded a chunk at a time:
+  // the same values as image by image.
   let x = randomTensor([40, 12, 12, 8], seed: 3)
   let k = randomTensor([3, 3, 8, 4], seed: 4)
   let geometry = WindowGeometry(inputSize: [12, 12], windowSize: [3, 3])
   let perImage = 100 * 72
   #expect(40 * perImage > Tensor.convolutionChunkValues / 100)
-  let fast = x.convolved2D(kernel: k)
-  let pieces = (0..<40).map { x.rows($0..<($0 + 1)).convolved2D(kernel: k) }
-  #expect(fast == Tensor.concatenating(pieces, alongAxis: 0))
+  let matrix = k.reshaped(to: [72, 4])
+  func chunked(_ images: Tensor) -> Tensor {
+    Tensor.chunkedConvolution(
+      images, matrix: matrix, bias: nil, geometry: geometry, activation: .linear)
+  }
+  let pieces = (0..<40).map { chunked(x.rows($0..<($0 + 1))) }
+  #expect(chunked(x) == Tensor.concatenating(pieces, alongAxis: 0))
   expectClose(
-    fast.scalars, directConvolution(x, k, bias: nil, geometry: geometry).scalars, tolerance: 1e-5)
+    chunked(x).scalars, directConvolution(x, k, bias: nil, geometry: geometry).scalars,
+    tolerance: 1e-5)
+}
+
+/// Shapes for the direct (inference) kernel: one channel and many, filter counts that fill
+/// no panel, one panel, one and a half and several, depths over one GEMM block (3·3·40 =
+/// 360), both paddings, strides, dilation, a 3×3 output whose tiles span images, no bias.
+let directConvolutionCases:
+  [(
+    input: [Int], kernel: [Int], strides: [Int], padding: Padding, dilation: [Int],
+    bias: Bool, activation: ElementwiseActivation
+  )] = [
+    ([3, 28, 28, 1], [3, 3, 1, 32], [1, 1], .valid, [1, 1], true, .relu),
+    ([2, 13, 13, 32], [3, 3, 32, 64], [1, 1], .valid, [1, 1], true, .relu),
+    ([5, 5, 5, 64], [3, 3, 64, 128], [1, 1], .valid, [1, 1], true, .relu),
+    ([2, 9, 8, 40], [3, 3, 40, 17], [1, 1], .same, [1, 1], true, .linear),
+    ([2, 9, 9, 3], [5, 5, 3, 30], [2, 2], .same, [1, 1], false, .relu),
+    ([1, 10, 11, 2], [3, 2, 2, 10], [1, 2], .valid, [2, 2], true, .tanh),
+    ([2, 7, 7, 5], [2, 2, 5, 48], [2, 2], .same, [1, 1], false, .linear),
+    ([1, 4, 4, 3], [4, 4, 3, 33], [1, 1], .same, [1, 1], true, .sigmoid),
+  ]
+
+@Test(arguments: directConvolutionCases.indices)
+func directConvolutionGivesTheBitsOfIm2colAndTheGEMM(index: Int) {
+  let c = directConvolutionCases[index]
+  let x = randomTensor(c.input, seed: UInt64(200 + index))
+  let k = randomTensor(c.kernel, seed: UInt64(300 + index))
+  let b = c.bias ? randomTensor([c.kernel[3]], seed: UInt64(400 + index)) : nil
+  let geometry = WindowGeometry(
+    inputSize: Array(c.input[1...2]), windowSize: Array(c.kernel[0...1]), strides: c.strides,
+    dilation: c.dilation, padding: c.padding)
+  let matrix = k.reshaped(to: [-1, c.kernel[3]])
+  guard
+    let direct = Tensor.directConvolution(
+      x, matrix: matrix, bias: b, geometry: geometry, activation: c.activation)
+  else {
+    // Only a CPU without AVX2 (or STRATA_GEMM_KERNEL=portable) goes without it.
+    #expect(strata_conv2d_direct_available() == 0)
+    return
+  }
+  let columns = Tensor.unfold(x, geometry: geometry).dense(
+    kernel: matrix, bias: b, activation: c.activation)
+  #expect(direct.shape == [c.input[0]] + geometry.outputSize + [c.kernel[3]])
+  #expect(direct.scalars == columns.scalars, "case \(index)")
+  // The layer path takes it when nothing is traced.
+  let viaOp = x.convolved2D(
+    kernel: k, bias: b, strides: c.strides, padding: c.padding, dilation: c.dilation,
+    activation: c.activation)
+  #expect(viaOp.scalars == direct.scalars)
 }
 
 @Test(arguments: [

@@ -129,6 +129,21 @@ void strata_im2col(const strata_window *w, long first, long last, const float *x
 /// col2im for images [first, last): the rows summed back onto the (overwritten) images.
 void strata_col2im(const strata_window *w, long first, long last, const float *cols, float *x);
 
+/// Whether `strata_conv2d_direct` runs vectorised on this CPU (with the GEMM kernel chosen,
+/// so not under `STRATA_GEMM_KERNEL=portable`).
+int strata_conv2d_direct_available(void);
+
+/// A direct convolution for output pixels [first, last) of the batch (flat over images and
+/// positions), without a column matrix: `y[n, oh, ow, f]` (channels-last) is the window's
+/// values times `kernel[p, f]`, summed over the depth `p` in blocks of `depthBlock` as the GEMM
+/// sums im2col · kernel, plus `bias[f]` unless `bias` is NULL, then `max(·, 0)` if `relu`.
+/// `packed` holds the kernel in panels of 16 filters, `packed[(f / 16) · depth · 16 + p · 16 +
+/// f % 16]`, zero beyond `filters`; `bias` has room for as many. Returns 0 (writing nothing)
+/// if it cannot allocate its row of zeros.
+int strata_conv2d_direct(const strata_window *w, long first, long last, const float *x,
+                         const float *packed, long filters, long depthBlock, const float *bias,
+                         int relu, float *y);
+
 /// Max pooling for images [first, last): each window's maximum per channel into `y`, and the
 /// flat input index it came from (the first maximum in row-major window order) into `winners`
 /// unless it is NULL.

@@ -117,6 +117,14 @@ enum GEMM {
       base: x.base + shift, leadingDimension: x.leadingDimension, transposed: x.transposed)
   }
 
+  /// The depth of the blocks a product of depth `k` is summed in: equal blocks of at most
+  /// `depthBlock` (784 = 4 × 196, not 3 × 256 + 16). Each element of C is one FMA chain per
+  /// block, the blocks added in order.
+  static func depthBlockSize(forDepth k: Int) -> Int {
+    let depthBlocks = Swift.max(1, (k + depthBlock - 1) / depthBlock)
+    return (k + depthBlocks - 1) / depthBlocks
+  }
+
   private static func serial(
     m: Int, n: Int, k: Int, a: Operand, b: Operand,
     c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, kernel: Kernel
@@ -124,9 +132,7 @@ enum GEMM {
     let microColumns = kernel.columns
     let nBlockMax = Swift.min(n, columnBlock)
     let mBlockMax = Swift.min(m, rowBlock)
-    // Equal depth blocks of at most `depthBlock` (784 = 4 × 196, not 3 × 256 + 16).
-    let depthBlocks = (k + depthBlock - 1) / depthBlock
-    let kBlockMax = (k + depthBlocks - 1) / depthBlocks
+    let kBlockMax = depthBlockSize(forDepth: k)
     let packedBCount = roundUp(nBlockMax, microColumns) * kBlockMax
     let packedACount = roundUp(mBlockMax, microRows) * kBlockMax
     let packedB = allocateCacheAligned(packedBCount)

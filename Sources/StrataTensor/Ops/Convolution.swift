@@ -45,27 +45,39 @@ extension Tensor {
       return Tensor.concatenating(parts, alongAxis: 3)
     }
     let matrix = kernel.reshaped(to: [-1, filters])
-    let batch = shape[0]
-    let rowsPerImage = output[0] * output[1]
-    let valuesPerImage = rowsPerImage * matrix.shape[0]
-    let imagesPerChunk = Swift.max(1, Tensor.convolutionChunkValues / Swift.max(valuesPerImage, 1))
-    if !isTraced && !kernel.isTraced && !(bias?.isTraced ?? false) && batch > imagesPerChunk {
-      // Inference on a large batch: unfold a group of images at a time.
-      var pieces: [Tensor] = []
-      var start = 0
-      while start < batch {
-        let count = Swift.min(imagesPerChunk, batch - start)
-        let chunk = rows(start..<(start + count))
-        pieces.append(
-          Tensor.unfold(chunk, geometry: geometry).dense(
-            kernel: matrix, bias: bias, activation: activation))
-        start += count
-      }
-      return Tensor.concatenating(pieces, alongAxis: 0).reshaped(
-        to: [batch, output[0], output[1], filters])
+    if !isTraced && !kernel.isTraced && !(bias?.isTraced ?? false) {
+      // Inference: no gradient needs the column matrix, so none is written (or, without the
+      // direct kernel, only a few images' worth at a time).
+      return Tensor.directConvolution(
+        self, matrix: matrix, bias: bias, geometry: geometry, activation: activation)
+        ?? Tensor.chunkedConvolution(
+          self, matrix: matrix, bias: bias, geometry: geometry, activation: activation)
     }
     return im2col(geometry: geometry).dense(kernel: matrix, bias: bias, activation: activation)
-      .reshaped(to: [batch, output[0], output[1], filters])
+      .reshaped(to: [shape[0], output[0], output[1], filters])
+  }
+
+  /// An untraced convolution as im2col and the dense op, unfolding a group of images of at
+  /// most `convolutionChunkValues` column values at a time.
+  static func chunkedConvolution(
+    _ images: Tensor, matrix: Tensor, bias: Tensor?, geometry: WindowGeometry,
+    activation: ElementwiseActivation
+  ) -> Tensor {
+    let (batch, filters) = (images.shape[0], matrix.shape[1])
+    let output = geometry.outputSize
+    let valuesPerImage = output[0] * output[1] * matrix.shape[0]
+    let imagesPerChunk = Swift.max(1, convolutionChunkValues / Swift.max(valuesPerImage, 1))
+    var pieces: [Tensor] = []
+    var start = 0
+    repeat {
+      let count = Swift.min(imagesPerChunk, batch - start)
+      let chunk = count == batch ? images : images.rows(start..<(start + count))
+      pieces.append(
+        unfold(chunk, geometry: geometry).dense(kernel: matrix, bias: bias, activation: activation))
+      start += count
+    } while start < batch
+    let joined = pieces.count == 1 ? pieces[0] : concatenating(pieces, alongAxis: 0)
+    return joined.reshaped(to: [batch, output[0], output[1], filters])
   }
 
   /// The output size of ``transposedConvolved2D(kernel:bias:strides:padding:dilation:)`` and the
