@@ -4,7 +4,8 @@
     python3 peers.py FRAMEWORK WORKLOAD [--epochs N] [--data DIR] [--seed N]
 
 FRAMEWORK: keras-jax, keras-tensorflow, torch, numpy.  WORKLOAD: mlp-a, mlp-s, mlp-bn, predict,
-convnet, convnet-predict (the "Deep Learning with Python" ch. 8 convnet; not in numpy).
+convnet, convnet-predict (the "Deep Learning with Python" ch. 8 convnet; not in numpy),
+simple-convnet ("Deep Learning from Scratch" ch. 7's SimpleConvNet, batch 100, Keras only).
 Every framework runs with 2 threads on Fashion-MNIST (784 inputs scaled to 0..1, integer labels).
 --samples N trains on the first N images (the same ones strata-bench --samples N uses).
 """
@@ -26,8 +27,8 @@ os.environ.pop("OPENBLAS_L2_SIZE", None)
 import numpy as np  # noqa: E402
 
 BATCH = {"mlp-a": 128, "mlp-s": 32, "mlp-bn": 128, "predict": 128, "convnet": 64,
-         "convnet-predict": 64}
-CONVNET = ("convnet", "convnet-predict")
+         "convnet-predict": 64, "simple-convnet": 100}
+CONVNET = ("convnet", "convnet-predict", "simple-convnet")
 
 
 def load(directory):
@@ -73,7 +74,20 @@ def run_keras(backend, workload, epochs, data, seed=1):
 
     x, y, xt, yt = data
     keras.utils.set_random_seed(seed)
-    if workload in CONVNET:
+    if workload == "simple-convnet":
+        # Examples/simple-convnet: "Deep Learning from Scratch" ch. 7's SimpleConvNet, weights
+        # 0.01 * randn, Adam.
+        x, xt = x.reshape(-1, 28, 28, 1), xt.reshape(-1, 28, 28, 1)
+        small = lambda: keras.initializers.RandomNormal(0, 0.01)
+        model = keras.Sequential([
+            keras.Input((28, 28, 1)), layers.Conv2D(30, 5, activation="relu", kernel_initializer=small()),
+            layers.MaxPooling2D(2), layers.Flatten(),
+            layers.Dense(100, activation="relu", kernel_initializer=small()),
+            layers.Dense(10, activation="softmax", kernel_initializer=small())])
+        model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy",
+                      metrics=["accuracy"])
+        stack = None
+    elif workload in CONVNET:
         x, xt = x.reshape(-1, 28, 28, 1), xt.reshape(-1, 28, 28, 1)
         model = keras.Sequential([
             keras.Input((28, 28, 1)), layers.Conv2D(32, 3, activation="relu"), layers.MaxPooling2D(2),
@@ -301,7 +315,8 @@ def run_numpy(workload, epochs, data, seed=1):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("framework", choices=["keras-jax", "keras-tensorflow", "torch", "numpy"])
-    parser.add_argument("workload", choices=["mlp-a", "mlp-s", "mlp-bn", "predict", "convnet", "convnet-predict"])
+    parser.add_argument("workload", choices=["mlp-a", "mlp-s", "mlp-bn", "predict", "convnet", "convnet-predict",
+                                                 "simple-convnet"])
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--samples", type=int, default=None, help="train on the first N images")
     parser.add_argument("--seed", type=int, default=1, help="initial weights, dropout and shuffling")
@@ -313,6 +328,8 @@ def main():
         data = (data[0][:arguments.samples], data[1][:arguments.samples]) + data[2:]
     if arguments.framework == "numpy" and arguments.workload in CONVNET:
         parser.error("the NumPy peer has no convnet")
+    if arguments.workload == "simple-convnet" and not arguments.framework.startswith("keras-"):
+        parser.error("simple-convnet is written for Keras only")
     if arguments.framework.startswith("keras-"):
         result = run_keras(arguments.framework[6:], arguments.workload, arguments.epochs, data, arguments.seed)
     elif arguments.framework == "torch":

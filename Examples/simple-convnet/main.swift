@@ -8,14 +8,15 @@ import Strata
 // blob detectors.
 //
 //   swift run -c release simple-convnet [--dataset fashion-mnist|mnist] [--data DIR]
-//                                      [--epochs N] [--samples N]
+//                                      [--epochs N] [--samples N] [--seed N]
 var dataset = "fashion-mnist"
 var directory: URL? = nil
 var epochs = 2
 var samples = 60_000
+var seed: UInt64 = 1
 var arguments = Array(CommandLine.arguments.dropFirst())
 let usage =
-  "usage: simple-convnet [--dataset fashion-mnist|mnist] [--data DIR] [--epochs N] [--samples N]"
+  "usage: simple-convnet [--dataset fashion-mnist|mnist] [--data DIR] [--epochs N] [--samples N] [--seed N]"
 while !arguments.isEmpty {
   let flag = arguments.removeFirst()
   guard let value = arguments.first else {
@@ -28,6 +29,7 @@ while !arguments.isEmpty {
   case "--data": directory = URL(fileURLWithPath: value)
   case "--epochs": epochs = Int(value) ?? epochs
   case "--samples": samples = Int(value) ?? samples
+  case "--seed": seed = UInt64(value) ?? seed
   default:
     print("unknown option \(flag); \(usage)")
     exit(64)
@@ -49,7 +51,7 @@ do {
 let convolution = Conv2D(
   filters: 30, kernelSize: 5, activation: .relu,
   kernelInitializer: .randomNormal(mean: 0, stddev: 0.01))
-let model = Sequential(seed: 1) {
+let model = Sequential(seed: seed) {
   Input(shape: [28, 28, 1])
   convolution
   MaxPooling2D(poolSize: 2)
