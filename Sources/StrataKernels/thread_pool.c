@@ -44,21 +44,32 @@ static int worker_count = 0;
 static atomic_long generation = 0;
 static atomic_int sleepers = 0;
 
-static strata_task_fn job_fn;
-static void *job_context;
-static long job_parts;
-static atomic_long next_part;
+// The current job, published by `generation` (release) and read by workers after they see
+// it change (acquire). Parts are claimed from `next_claim`, which holds the job's number in its
+// high 32 bits and the next part in its low 32 bits: a worker that is late leaving one job
+// (it ran its last part after the caller had already seen every part finish and published the
+// next job) sees a different job number and claims nothing, so no part runs twice or with
+// another job's function.
+static _Atomic(strata_task_fn) job_fn;
+static _Atomic(void *) job_context;
+static atomic_long job_parts;
+static atomic_long next_claim;
 static atomic_long finished_parts;
 
 static _Thread_local int inside_pool_task = 0;
 
-static void run_parts(void) {
+static void run_parts(long job, strata_task_fn fn, void *context, long parts) {
   inside_pool_task = 1;
+  long claim = atomic_load_explicit(&next_claim, memory_order_relaxed);
   for (;;) {
-    long part = atomic_fetch_add_explicit(&next_part, 1, memory_order_relaxed);
-    if (part >= job_parts) break;
-    job_fn(job_context, part);
+    if ((claim >> 32) != (job & 0xFFFFFFFFL) || (claim & 0xFFFFFFFFL) >= parts) break;
+    if (!atomic_compare_exchange_weak_explicit(&next_claim, &claim, claim + 1,
+                                               memory_order_relaxed, memory_order_relaxed)) {
+      continue;
+    }
+    fn(context, claim & 0xFFFFFFFFL);
     atomic_fetch_add_explicit(&finished_parts, 1, memory_order_release);
+    claim = atomic_load_explicit(&next_claim, memory_order_relaxed);
   }
   inside_pool_task = 0;
 }
@@ -85,7 +96,9 @@ static void *worker_main(void *unused) {
       pthread_mutex_unlock(&pool_mutex);
     }
     seen = current;
-    run_parts();
+    run_parts(current, atomic_load_explicit(&job_fn, memory_order_relaxed),
+              atomic_load_explicit(&job_context, memory_order_relaxed),
+              atomic_load_explicit(&job_parts, memory_order_relaxed));
   }
   return NULL;
 }
@@ -109,7 +122,8 @@ static void ensure_workers(int wanted) {
 void strata_parallel_run(long parts, int threads, strata_task_fn fn, void *context) {
   if (parts <= 0) return;
   // Serial when asked, when nested inside a task, or when another thread is using the pool.
-  if (parts == 1 || threads <= 1 || inside_pool_task || pthread_mutex_trylock(&submit_mutex) != 0) {
+  if (parts == 1 || parts > 0x7FFFFFFFL || threads <= 1 || inside_pool_task ||
+      pthread_mutex_trylock(&submit_mutex) != 0) {
     for (long part = 0; part < parts; part++) fn(context, part);
     return;
   }
@@ -119,18 +133,19 @@ void strata_parallel_run(long parts, int threads, strata_task_fn fn, void *conte
     for (long part = 0; part < parts; part++) fn(context, part);
     return;
   }
-  job_fn = fn;
-  job_context = context;
-  job_parts = parts;
+  long job = atomic_load_explicit(&generation, memory_order_relaxed) + 1;
+  atomic_store_explicit(&job_fn, fn, memory_order_relaxed);
+  atomic_store_explicit(&job_context, context, memory_order_relaxed);
+  atomic_store_explicit(&job_parts, parts, memory_order_relaxed);
   atomic_store_explicit(&finished_parts, 0, memory_order_relaxed);
-  atomic_store_explicit(&next_part, 0, memory_order_relaxed);
-  atomic_fetch_add_explicit(&generation, 1, memory_order_release);
+  atomic_store_explicit(&next_claim, (job & 0xFFFFFFFFL) << 32, memory_order_relaxed);
+  atomic_store_explicit(&generation, job, memory_order_release);
   if (atomic_load(&sleepers) > 0) {
     pthread_mutex_lock(&pool_mutex);
     pthread_cond_broadcast(&pool_wake);
     pthread_mutex_unlock(&pool_mutex);
   }
-  run_parts();
+  run_parts(job, fn, context, parts);
   while (atomic_load_explicit(&finished_parts, memory_order_acquire) < parts) STRATA_PAUSE();
   pthread_mutex_unlock(&submit_mutex);
 }

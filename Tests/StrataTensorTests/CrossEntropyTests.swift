@@ -42,3 +42,16 @@ import Testing
   let y = Tensor([[1, 0, 1], [0, 0.5, 1]])
   expectGradientsMatch(at: [z, y]) { p in Tensor.sigmoidCrossEntropy(logits: p[0], targets: p[1]) }
 }
+
+@Test func sparseCrossEntropyIsExactForSaturatedLogits() {
+  // −log softmax(x)[label] = logsumexp(x) − x[label]. For logits scaled by 1e30 that is
+  // 1e30 (to float precision); taking the log of the underflowed probability capped it at
+  // −log(smallest normal float) ≈ 87.3.
+  let logits = Tensor([[0, 1e30, -1e30], [1, 2, 3]])
+  let sparse = Tensor.softmaxCrossEntropy(logits: logits, labels: Tensor([0, 2]))
+  let dense = Tensor.softmaxCrossEntropy(logits: logits, targets: Tensor([[1, 0, 0], [0, 0, 1]]))
+  #expect(sparse.scalars[0] == 1e30)
+  #expect(sparse.scalars == dense.scalars)
+  // log(e^-2 + e^-1 + 1) = 0.40760596 (NumPy, float64).
+  #expect(abs(sparse.scalars[1] - 0.40760596) < 1e-6)
+}

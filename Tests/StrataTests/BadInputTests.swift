@@ -152,3 +152,72 @@ func expectRejected(
     target: Tensor([1e30]), prediction: Tensor([[0.5, 0.5]]))
   #expect(oneHotOfHuge.scalars.allSatisfy { $0.isFinite })
 }
+
+@Test func anyBatchSizeWorksWithoutOverflow() throws {
+  // `batchSize: Int.max` overflowed computing the number of batches.
+  let (model, x, y) = classifier()
+  let history = try model.fit(x, y, epochs: 1, batchSize: Int.max, verbose: 0)
+  #expect(model.optimizer?.iterations == 1)
+  #expect(history.history["loss"]?.count == 1)
+  #expect(try model.evaluate(x, y, batchSize: Int.max, verbose: 0)["loss"]?.isFinite == true)
+  #expect(try model.predict(x, batchSize: Int.max).shape == [6, 3])
+  #expect(batchCount(samples: 7, batchSize: 3) == 3)
+  #expect(batchRange(2, batchSize: 3, samples: 7) == 6..<7)
+}
+
+@Test func classWeightsMustBeFinite() {
+  let (model, x, y) = classifier()
+  expectRejected(
+    .invalidArgument,
+    containing: "`classWeight` must hold finite weights. Received: classWeight[1]=nan",
+    model: model
+  ) {
+    try model.fit(x, y, classWeight: [0: 1, 1: .nan], verbose: 0)
+  }
+  // Regression targets of 1e20 with a class weight trapped converting them to a class.
+  let regression = Sequential { Dense(units: 1, inputShape: [2]) }
+  regression.compile(optimizer: .sgd, loss: .meanSquaredError)
+  let history = try? regression.fit(
+    Tensor.ones([2, 2]), Tensor([[1e20], [3]]), classWeight: [3: 2], verbose: 0)
+  #expect(history != nil)
+}
+
+@Test func schedulesThatWouldTrainToNaNAreRefused() {
+  let schedules: [(any LearningRateSchedule, String)] = [
+    (
+      ExponentialDecay(initialLearningRate: 0.1, decaySteps: 0, decayRate: 0.5),
+      "`decaySteps` must be a positive integer"
+    ),
+    (
+      InverseTimeDecay(initialLearningRate: 0.1, decaySteps: 0, decayRate: 0.5),
+      "`decaySteps` must be a positive integer"
+    ),
+    (
+      PolynomialDecay(initialLearningRate: 0.1, decaySteps: 0),
+      "`decaySteps` must be a positive integer"
+    ),
+    (
+      CosineDecay(initialLearningRate: 0.1, decaySteps: 0),
+      "`decaySteps` must be a positive integer"
+    ),
+    (
+      CosineDecay(initialLearningRate: .nan, decaySteps: 10),
+      "CosineDecay: `initialLearningRate` must be finite"
+    ),
+    (
+      ExponentialDecay(initialLearningRate: 0.1, decaySteps: 10, decayRate: .infinity),
+      "`decayRate` must be finite"
+    ),
+    (
+      PiecewiseConstantDecay(boundaries: [5], values: [0.1, .nan]),
+      "every value must be finite. Received: values[1]=nan"
+    ),
+  ]
+  for (schedule, message) in schedules {
+    let (model, x, y) = classifier()
+    model.compile(optimizer: SGD().scheduled(by: schedule), loss: .sparseCategoricalCrossentropy)
+    expectRejected(.invalidArgument, containing: message, model: model) {
+      try model.fit(x, y, verbose: 0)
+    }
+  }
+}

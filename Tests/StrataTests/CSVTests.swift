@@ -37,3 +37,23 @@ import Testing
   try "f,y\n1,0\n2,1\n".write(to: file, atomically: true, encoding: .utf8)
   #expect(try CSV.load(contentsOf: file, label: "y").labels.scalars == [0, 1])
 }
+
+@Test func csvErrorsQuoteCellsBrieflyAndNULIsNotANumber() throws {
+  // Fuzz/regressions/csv-huge-cell.csv: the message quoted the whole 100 KB cell.
+  let huge = try String(contentsOf: regressionInput("csv-huge-cell.csv"), encoding: .utf8)
+  do {
+    _ = try CSV.parse(huge, source: "huge.csv")
+    Issue.record("a 100 KB non-number cell was read")
+  } catch let error as StrataError {
+    #expect(
+      error.message.contains("line 2, column 1 ('a'): '\(String(repeating: "x", count: 40))…'"))
+    #expect(error.message.count < 200)
+  }
+  // Fuzz/regressions/csv-nul-in-a-cell.csv: "1\0" read as 1 (Float(_:) stops at NUL).
+  let nul = try String(contentsOf: regressionInput("csv-nul-in-a-cell.csv"), encoding: .utf8)
+  expectStrataError(
+    .fileFormat, containing: "line 2, column 1 ('a'): '1\u{0}' is not a finite number"
+  ) {
+    _ = try CSV.parse(nul, source: "nul.csv")
+  }
+}

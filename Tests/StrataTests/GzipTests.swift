@@ -127,3 +127,26 @@ let dynamicHuffmanGzip: [UInt8] = [
   // Most damage is caught: every truncation and nearly every flipped byte.
   #expect(thrown > attempts / 2, "\(thrown) of \(attempts) damaged streams were refused")
 }
+
+@Test func theLengthTrailerIsNotTrustedAndOutputIsCapped() throws {
+  // Fuzz/regressions/gzip-trusted-length.gz: 20 bytes, an empty stream whose trailer claims
+  // 4 GiB − 1 bytes; the decoder reserved that much, twice, before decoding anything.
+  let trusted = [UInt8](try Data(contentsOf: regressionInput("gzip-trusted-length.gz")))
+  #expect(trusted.count == 20)
+  expectStrataError(
+    .fileFormat, containing: "gzip length mismatch (trailer says 4294967295 bytes, decoded 0)"
+  ) {
+    _ = try Gzip.decompress(trusted, source: "trusted.gz")
+  }
+  // Output past the caller's limit is refused as it is produced.
+  expectStrataError(
+    .fileFormat,
+    containing: "big.gz: decompresses to more than 10 bytes, the most this reader accepts"
+  ) {
+    _ = try Gzip.decompress(storedGzip, source: "big.gz", limit: 10)
+  }
+  // A prefix decodes only as far as asked.
+  let everything = try Gzip.decompress(dynamicHuffmanGzip, source: "dynamic")
+  let prefix = try Gzip.decompressedPrefix(dynamicHuffmanGzip, count: 5, source: "dynamic")
+  #expect(prefix == Array(everything.prefix(5)))
+}

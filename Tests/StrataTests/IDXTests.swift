@@ -134,3 +134,67 @@ func writeTinyMNIST(to folder: URL, count: Int = 3, labels: [UInt8]? = nil) thro
     _ = try source.locate(explicit: nil, allowDownload: false)
   }
 }
+
+@Test func idxDimensionsWhoseProductOverflowsThrow() {
+  // Fuzz/regressions/idx-overflowing-dimensions.idx: 2^32 − 1 × 2^32 − 1 trapped when the
+  // dimensions were multiplied.
+  let header: [UInt8] = [0, 0, 8, 2, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]
+  expectStrataError(
+    .fileFormat,
+    containing: "IDX dimensions [4294967295]… declare more than 1073741824 bytes of values"
+  ) {
+    _ = try IDX.parse(header, source: "f")
+  }
+  expectStrataError(.fileFormat, containing: "f.gz: IDX dimensions [4294967295]…") {
+    _ = try IDX.decode(storedGzipBytes(header), source: "f.gz")
+  }
+  // The product overflows only at the second dimension when the cap is raised.
+  expectStrataError(.fileFormat, containing: "[4294967295, 4294967295] declare more than") {
+    _ = try IDX.parse(header, source: "f", maximumSize: Int.max)
+  }
+  // A caller may lower (or raise) the cap.
+  expectStrataError(.fileFormat, containing: "declare more than 5 bytes") {
+    _ = try IDX.parse(idxBytes([2, 3], [1, 2, 3, 4, 5, 6]), source: "f", maximumSize: 5)
+  }
+}
+
+@Test func aCompressedIDXFileInflatesNoFurtherThanItsHeaderDeclares() throws {
+  // Fuzz/regressions/idx-gzip-bomb.idx.gz: 65 KB whose header declares ten 28×28 images
+  // (7,840 bytes) and which inflates to 64 MiB. Inflating stops 7,856 bytes in.
+  let bomb = [UInt8](try Data(contentsOf: regressionInput("idx-gzip-bomb.idx.gz")))
+  expectStrataError(
+    .fileFormat,
+    containing:
+      "decompresses to more than 7856 bytes, the size its IDX header declares (dimensions [10, 28, 28])"
+  ) {
+    _ = try IDX.decode(bomb, source: "bomb.gz")
+  }
+  // Valid compressed files still read in full, through the header-first path.
+  let contents = try IDX.decode(
+    storedGzipBytes(idxBytes([2, 3], [1, 2, 3, 4, 5, 6])), source: "t")
+  #expect(contents.shape == [2, 3])
+  #expect(contents.bytes == [1, 2, 3, 4, 5, 6])
+}
+
+@Test func foldersOfOtherImageSizesOrNoImagesAreRejected() throws {
+  let folder = try temporaryFolder()
+  defer { try? FileManager.default.removeItem(at: folder) }
+  for (shape, found) in [([10, 1, 1], "[10, 1, 1]"), ([0, 28, 28], "[0, 28, 28]")] {
+    try writeTinyMNIST(to: folder, count: shape[0])
+    try Data(storedGzipBytes(idxBytes(shape, [UInt8](repeating: 7, count: shape.reduce(1, *)))))
+      .write(to: folder.appendingPathComponent("train-images-idx3-ubyte.gz"))
+    expectStrataError(
+      .fileFormat,
+      containing:
+        "expected at least one 28×28 image (dimensions [n, 28, 28]), found dimensions \(found)"
+    ) {
+      _ = try MNIST.load(directory: folder)
+    }
+  }
+}
+
+/// A file of `Fuzz/regressions`, the inputs that crashed or exhausted a reader before.
+func regressionInput(_ name: String) -> URL {
+  URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("Fuzz/regressions/\(name)")
+}

@@ -238,9 +238,24 @@ func rewritingDescription(of file: URL, to damaged: URL, _ edit: (String) -> Str
       }, "`iterations` must be in 0...9007199254740992"
     ),
     (
+      "iterations -1",
+      { $0.replacingOccurrences(of: #""iterations":1"#, with: #""iterations":-1"#) },
+      "`iterations` must be in 0...9007199254740992. Received: -1"
+    ),
+    (
+      "iterations 1e300",
+      { $0.replacingOccurrences(of: #""iterations":1"#, with: #""iterations":1e300"#) },
+      "`iterations`: expected an integer"
+    ),
+    (
+      "a layer named optimizer",
+      { $0.replacingOccurrences(of: #""name":"dense_1""#, with: #""name":"optimizer""#) },
+      "Layer name 'optimizer' is not allowed"
+    ),
+    (
       "duplicate names",
       { $0.replacingOccurrences(of: #""name":"dense_1""#, with: #""name":"dense""#) },
-      "two layers are named 'dense'"
+      "The name \"dense\" is used 2 times in the model 'sequential'"
     ),
     (
       "unknown class",
@@ -261,5 +276,55 @@ func rewritingDescription(of file: URL, to damaged: URL, _ edit: (String) -> Str
   for (_, edit, message) in cases {
     try rewritingDescription(of: file, to: damaged, edit)
     expectStrataError(.fileFormat, containing: message) { _ = try Sequential.load(from: damaged) }
+  }
+}
+
+@Test func poisonedOptimizerStateIsRefused() throws {
+  let model = Sequential(seed: 1) { Dense(units: 2, inputShape: [3]) }
+  model.compile(optimizer: .adam, loss: .meanSquaredError)
+  try model.fit(Tensor.ones([4, 3]), Tensor.zeros([4, 2]), verbose: 0)
+  let folder = try temporaryFolder()
+  defer { try? FileManager.default.removeItem(at: folder) }
+  let file = folder.appendingPathComponent("m.strata")
+  // A negative second moment loaded, and Adam's first step took its square root: every
+  // weight became NaN.
+  let optimizer = try #require(model.optimizer)
+  let weights = model.trainableWeights
+  optimizer.core.restoreState(
+    iterations: 1, scalars: [:],
+    slots: weights.map { [Tensor.zeros($0.shape), Tensor.full($0.shape, value: -1)] },
+    for: weights)
+  try model.save(to: file)
+  expectStrataError(
+    .fileFormat,
+    containing:
+      "optimizer slot 'optimizer/dense/kernel/1' holds the negative value -1.0 at flat index 0; adam keeps an average of squares there"
+  ) {
+    _ = try Sequential.load(from: file)
+  }
+  // Fewer slots than Adam keeps: loaded, then the first step read past them.
+  optimizer.core.restoreState(
+    iterations: 1, scalars: [:], slots: weights.map { [Tensor.zeros($0.shape)] }, for: weights)
+  try model.save(to: file)
+  expectStrataError(.fileFormat, containing: "has 1 optimizer slots, adam keeps 2") {
+    _ = try Sequential.load(from: file)
+  }
+}
+
+@Test func layerNamesAreUniqueAndFreeOfTheFileFormatsSeparators() throws {
+  for (names, message) in [
+    (["a", "a"], "The name \"a\" is used 2 times in the model 'sequential'"),
+    (["optimizer", "b"], "Layer name 'optimizer' is not allowed"),
+    (["a/b", "c"], "Layer name 'a/b' is not allowed: a name cannot contain '/'"),
+  ] {
+    let model = Sequential {
+      Dense(units: 2, inputShape: [3], name: names[0])
+      Dense(units: 1, name: names[1])
+    }
+    model.compile(optimizer: .sgd, loss: .meanSquaredError)
+    expectStrataError(.invalidArgument, containing: message) {
+      try model.fit(Tensor.ones([2, 3]), Tensor.ones([2, 1]), verbose: 0)
+    }
+    #expect(!model.isBuilt)
   }
 }

@@ -161,3 +161,65 @@ func pythonWithNumPy() -> Bool {
   let numpy = try JSONSerialization.jsonObject(with: output) as! [Double]
   expectClose(try model.predict(x).scalars, numpy.map { Float($0) })
 }
+
+@Test func hostileSafetensorsHeadersThrow() throws {
+  let model = Sequential { Dense(units: 1, inputShape: [1]) }
+  try model.build(inputShape: [1])
+  let cases: [(String, String)] = [
+    // The product of the shape wrapped, then the reader trapped.
+    (
+      "safetensors-overflowing-shape.safetensors",
+      "tensor 'w' has shape [2147483647, 2147483647], more values than the 4 data bytes hold"
+    ),
+    // JSONSerialization's error was swallowed: "not a JSON object", whatever the cause.
+    ("safetensors-nesting-bomb.safetensors", "nesting deeper than 64 levels"),
+    // The second 'w' silently replaced the first.
+    ("safetensors-duplicate-key.safetensors", "duplicate key \"w\""),
+  ]
+  for (file, message) in cases {
+    let bytes = [UInt8](try Data(contentsOf: regressionInput(file)))
+    expectStrataError(.fileFormat, containing: message) {
+      try model.loadWeights(safetensors: bytes, source: file)
+    }
+  }
+}
+
+@Test func aNegativeMovingVarianceIsRefused() throws {
+  let model = Sequential {
+    Dense(units: 2, inputShape: [3])
+    BatchNormalization()
+  }
+  try model.build(inputShape: [3])
+  let before = model.getWeights()
+  var poisoned = before
+  poisoned[5] = Tensor([1, -0.5])  // moving_variance; predict took its square root
+  expectStrataError(
+    .invalidData,
+    containing:
+      "holds the negative value -0.5 at flat index 1, and 'moving_variance' may not be negative"
+  ) {
+    try model.setWeights(poisoned)
+  }
+  let tensors = Dictionary(uniqueKeysWithValues: zip(model.weightNames, poisoned))
+  expectStrataError(
+    .invalidData, containing: "'batch_normalization/moving_variance' holds the negative value"
+  ) {
+    try model.loadWeights(tensors: tensors, source: "poisoned")
+  }
+  #expect(model.getWeights() == before)
+}
+
+@Test func layersRenamedAfterBuildingCannotShareATensorName() throws {
+  // Renaming a layer like another after building saved one tensor under both names, and the
+  // file loaded into a model that then predicted differently.
+  let (model, _) = try smallTrainedModel()
+  model.layers[2].name = model.layers[0].name
+  let folder = try temporaryFolder()
+  defer { try? FileManager.default.removeItem(at: folder) }
+  for save in [model.saveWeights(to:), model.save(to:)] {
+    expectStrataError(.invalidArgument, containing: "The name \"dense\" is used 2 times") {
+      try save(folder.appendingPathComponent("w.safetensors"))
+    }
+  }
+  #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+}

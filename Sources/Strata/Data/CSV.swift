@@ -69,7 +69,7 @@ public enum CSV {
         ))
     }
     guard let first = lines.first else { throw StrataError(.fileFormat, "\(source): no rows") }
-    let header = hasHeader ?? first.cells.contains { Float($0) == nil }
+    let header = hasHeader ?? first.cells.contains { number($0) == nil }
     let names = header ? first.cells : first.cells.indices.map { "column_\($0)" }
     let rows = header ? Array(lines.dropFirst()) : lines
     let width = names.count
@@ -85,7 +85,8 @@ public enum CSV {
       guard let index = names.firstIndex(of: name) else {
         throw StrataError(
           .invalidArgument,
-          "\(source): no column named '\(name)'; the columns are \(names.joined(separator: ", "))")
+          "\(source): no column named '\(abbreviated(name))'; the columns are \(abbreviated(names.joined(separator: ", "), limit: 200))"
+        )
       }
       labelIndex = index
     case .index(let index):
@@ -109,10 +110,10 @@ public enum CSV {
           "\(source): line \(row.number) has \(row.cells.count) cells, expected \(width)")
       }
       for (column, cell) in row.cells.enumerated() {
-        guard let value = Float(cell), value.isFinite else {
+        guard let value = number(cell), value.isFinite else {
           throw StrataError(
             .fileFormat,
-            "\(source): line \(row.number), column \(column + 1) ('\(names[column])'): '\(cell)' is not a finite number"
+            "\(source): line \(row.number), column \(column + 1) ('\(abbreviated(names[column]))'): '\(abbreviated(cell))' is not a finite number"
           )
         }
         if column == labelIndex { labels.append(value) } else { features.append(value) }
@@ -124,4 +125,16 @@ public enum CSV {
       featureNames: names.enumerated().filter { $0.offset != labelIndex }.map(\.element),
       labelName: names[labelIndex])
   }
+}
+
+/// The number a cell spells, or `nil`. `Float(_:)` stops at a NUL byte (C's `strtof` reads
+/// `"1\0"` as 1), so a cell holding one is not a number.
+private func number(_ cell: String) -> Float? {
+  cell.utf8.contains(0) ? nil : Float(cell)
+}
+
+/// `text`, cut to its first `limit` characters with "…" after, so that an error message quoting
+/// a cell stays one readable line whatever the file holds.
+func abbreviated(_ text: String, limit: Int = 40) -> String {
+  text.count <= limit ? text : String(text.prefix(limit)) + "…"
 }

@@ -12,22 +12,63 @@ public enum IDX {
     public var bytes: [UInt8]
   }
 
+  /// The most bytes of values an IDX file may declare unless a caller says otherwise (1 GiB;
+  /// the Fashion-MNIST training images are 47 MB).
+  public static let defaultMaximumSize = 1 << 30
+
   /// Reads an IDX file, decompressing it first when it is gzip-compressed (by its content,
-  /// not its name).
-  public static func read(contentsOf url: URL) throws -> Contents {
+  /// not its name). The file may hold at most `maximumSize` bytes of values; a compressed file
+  /// is inflated only as far as the size its header declares, so a small file cannot make the
+  /// reader allocate more than that.
+  public static func read(
+    contentsOf url: URL, maximumSize: Int = defaultMaximumSize
+  ) throws -> Contents {
     let raw: Data
     do { raw = try Data(contentsOf: url) } catch {
-      throw StrataError(.fileFormat, "\(url.path): cannot be read (\(error.localizedDescription))")
+      throw StrataError(.fileFormat, "\(url.path): cannot be read (\(describe(error)))")
     }
-    var bytes = [UInt8](raw)
-    if bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B {
-      bytes = try Gzip.decompress(bytes, source: url.path)
+    return try decode([UInt8](raw), source: url.path, maximumSize: maximumSize)
+  }
+
+  /// The contents of the bytes of an IDX file, gzip-compressed or not; `source` names it in
+  /// errors. See ``read(contentsOf:maximumSize:)``.
+  public static func decode(
+    _ bytes: [UInt8], source: String, maximumSize: Int = defaultMaximumSize
+  ) throws -> Contents {
+    guard bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B else {
+      return try parse(bytes, source: source, maximumSize: maximumSize)
     }
-    return try parse(bytes, source: url.path)
+    // The header is at most 4 + 4 · 255 bytes; it says how long the rest must be.
+    let prefix = try Gzip.decompressedPrefix(bytes, count: 4 + 4 * 255, source: source)
+    let (rank, shape) = try header(prefix, source: source, maximumSize: maximumSize)
+    let declared = 4 + 4 * rank + shape.reduce(1, *)
+    let contents = try Gzip.decompress(
+      bytes, source: source, limit: declared,
+      limitReason: "the size its IDX header declares (dimensions \(shape))")
+    return try parse(contents, source: source, maximumSize: maximumSize)
   }
 
   /// Parses the bytes of an (uncompressed) IDX file; `source` names it in errors.
-  public static func parse(_ bytes: [UInt8], source: String) throws -> Contents {
+  public static func parse(
+    _ bytes: [UInt8], source: String, maximumSize: Int = defaultMaximumSize
+  ) throws -> Contents {
+    let (rank, shape) = try header(bytes, source: source, maximumSize: maximumSize)
+    let header = 4 + 4 * rank
+    let expected = shape.reduce(1, *)
+    guard bytes.count - header == expected else {
+      throw StrataError(
+        .fileFormat,
+        "\(source): dimensions \(shape) need \(expected) bytes of data, the file holds \(bytes.count - header) at byte offset \(header)"
+      )
+    }
+    return Contents(shape: shape, bytes: Array(bytes[header...]))
+  }
+
+  /// The rank and dimensions of an IDX header, after checking that their product is at most
+  /// `maximumSize` (computed without overflow).
+  private static func header(
+    _ bytes: [UInt8], source: String, maximumSize: Int
+  ) throws -> (rank: Int, shape: [Int]) {
     guard bytes.count >= 4 else {
       throw StrataError(
         .fileFormat,
@@ -51,19 +92,21 @@ public enum IDX {
         .fileFormat, "\(source): truncated IDX header (\(rank) dimensions) at byte offset 4")
     }
     var shape: [Int] = []
+    var size = 1
     for axis in 0..<rank {
       let o = 4 + 4 * axis
-      shape.append(
-        Int(bytes[o]) << 24 | Int(bytes[o + 1]) << 16 | Int(bytes[o + 2]) << 8 | Int(bytes[o + 3]))
+      let dimension =
+        Int(bytes[o]) << 24 | Int(bytes[o + 1]) << 16 | Int(bytes[o + 2]) << 8 | Int(bytes[o + 3])
+      shape.append(dimension)
+      let (product, overflow) = size.multipliedReportingOverflow(by: dimension)
+      guard !overflow, product <= maximumSize else {
+        throw StrataError(
+          .fileFormat,
+          "\(source): IDX dimensions \(shape)\(axis + 1 < rank ? "…" : "") declare more than \(maximumSize) bytes of values, the most this reader accepts (a `maximumSize` argument raises it) at byte offset \(o)"
+        )
+      }
+      size = product
     }
-    let header = 4 + 4 * rank
-    let expected = shape.reduce(1, *)
-    guard bytes.count - header == expected else {
-      throw StrataError(
-        .fileFormat,
-        "\(source): dimensions \(shape) need \(expected) bytes of data, the file holds \(bytes.count - header) at byte offset \(header)"
-      )
-    }
-    return Contents(shape: shape, bytes: Array(bytes[header...]))
+    return (rank, shape)
   }
 }

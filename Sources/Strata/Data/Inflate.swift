@@ -5,24 +5,56 @@
 /// name the byte offset in the compressed input where decoding failed.
 enum Gzip {
   /// The decompressed contents of a gzip file (all members, concatenated), with each member's
-  /// CRC-32 and length checked.
-  static func decompress(_ data: [UInt8], source: String) throws -> [UInt8] {
+  /// CRC-32 and length checked. Output beyond `limit` bytes is an error, found as soon as the
+  /// decoder would write it (its message ends with `limitReason`): the trailer's length field
+  /// is only a hint and is not trusted for memory.
+  static func decompress(
+    _ data: [UInt8], source: String, limit: Int = 1 << 30,
+    limitReason: String = "the most this reader accepts"
+  ) throws -> [UInt8] {
     try data.withUnsafeBufferPointer { input in
-      var output: [UInt8] = []
-      // ISIZE of the last member is a good first guess of the output size.
-      if input.count >= 4 {
-        let n = input.count
-        let size =
-          Int(input[n - 4]) | Int(input[n - 3]) << 8 | Int(input[n - 2]) << 16 | Int(input[n - 1])
-          << 24
-        output.reserveCapacity(size)
-      }
+      let output = ByteBuffer(capacity: initialCapacity(input, limit: limit), limit: limit)
       var offset = 0
-      repeat {
-        offset = try decompressMember(input, at: offset, into: &output, source: source)
-      } while offset < input.count && input[offset] == 0x1F
-      return output
+      do {
+        repeat {
+          offset = try decompressMember(input, at: offset, into: output, source: source)
+        } while offset < input.count && input[offset] == 0x1F
+      } catch is ByteBuffer.LimitReached {
+        throw StrataError(
+          .fileFormat,
+          "\(source): decompresses to more than \(limit) bytes, \(limitReason)")
+      }
+      return Array(output.bytes)
     }
+  }
+
+  /// The first bytes a gzip file decompresses to: at least `count` of them unless the data is
+  /// shorter, without decoding (or checking) the rest. Readers use it to see a header, and so
+  /// the size it declares, before inflating the whole file.
+  static func decompressedPrefix(_ data: [UInt8], count: Int, source: String) throws -> [UInt8] {
+    try data.withUnsafeBufferPointer { input in
+      // A back-reference writes at most 258 bytes at once.
+      let output = ByteBuffer(capacity: count + 258, limit: count + 258)
+      var offset = 0
+      do {
+        repeat {
+          offset = try decompressMember(input, at: offset, into: output, source: source)
+        } while offset < input.count && input[offset] == 0x1F
+      } catch is ByteBuffer.LimitReached {}
+      return Array(output.bytes.prefix(count))
+    }
+  }
+
+  /// The last member's length field (ISIZE) as a first guess of the output size, trusted no
+  /// further than `limit` and DEFLATE's largest ratio (1,032 : 1).
+  private static func initialCapacity(_ input: UnsafeBufferPointer<UInt8>, limit: Int) -> Int {
+    guard input.count >= 4 else { return Swift.min(limit, 1024) }
+    let n = input.count
+    let size =
+      Int(input[n - 4]) | Int(input[n - 3]) << 8 | Int(input[n - 2]) << 16 | Int(input[n - 1])
+      << 24
+    let (bound, overflow) = input.count.multipliedReportingOverflow(by: 1032)
+    return Swift.min(size, limit, overflow ? Int.max : bound)
   }
 
   private static func fail(_ source: String, _ offset: Int, _ what: String) -> StrataError {
@@ -31,7 +63,7 @@ enum Gzip {
 
   /// Decodes one gzip member starting at `start`; returns the offset after its trailer.
   private static func decompressMember(
-    _ input: UnsafeBufferPointer<UInt8>, at start: Int, into output: inout [UInt8], source: String
+    _ input: UnsafeBufferPointer<UInt8>, at start: Int, into output: ByteBuffer, source: String
   ) throws -> Int {
     guard input.count - start >= 18 else {
       throw fail(source, start, "not a gzip file (too short for a header and trailer)")
@@ -72,7 +104,7 @@ enum Gzip {
     }
     let first = output.count
     var inflater = Inflater(input: input, offset: offset, source: source)
-    try inflater.run(into: &output)
+    try inflater.run(into: output)
     offset = inflater.byteOffsetAfterStream
     guard offset + 8 <= input.count else {
       throw fail(
@@ -90,9 +122,7 @@ enum Gzip {
         source, offset + 4,
         "gzip length mismatch (trailer says \(expectedSize) bytes, decoded \(produced))")
     }
-    let actualCRC = output.withUnsafeBufferPointer {
-      CRC32.checksum(UnsafeBufferPointer(rebasing: $0[first...]))
-    }
+    let actualCRC = CRC32.checksum(UnsafeBufferPointer(rebasing: output.bytes[first...]))
     guard actualCRC == expectedCRC else {
       throw fail(
         source, offset,
@@ -282,13 +312,7 @@ struct Inflater {
   static let fixedDistances = HuffmanTable(lengths: [Int](repeating: 5, count: 30))!
 
   /// Decodes blocks until the final one, appending to `output`.
-  mutating func run(into output: inout [UInt8]) throws {
-    let buffer = ByteBuffer(capacity: Swift.max(output.capacity - output.count, 4 * input.count))
-    try run(into: buffer)
-    output.append(contentsOf: buffer.bytes)
-  }
-
-  private mutating func run(into output: ByteBuffer) throws {
+  mutating func run(into output: ByteBuffer) throws {
     var isFinal = false
     while !isFinal {
       isFinal = try bits(1) == 1
@@ -302,7 +326,7 @@ struct Inflater {
         guard length == ~complement & 0xFFFF else {
           throw fail("corrupt stored block (LEN and NLEN disagree)")
         }
-        for _ in 0..<length { output.append(UInt8(try bits(8))) }
+        for _ in 0..<length { try output.append(UInt8(try bits(8))) }
       case 1:
         try inflateBlock(
           literals: Inflater.fixedLiterals, distances: Inflater.fixedDistances, into: output)
@@ -410,7 +434,7 @@ struct Inflater {
             available -= length
             let symbol = Int(entry >> 4)
             if symbol < 256 {
-              output.append(UInt8(truncatingIfNeeded: symbol))
+              try output.append(UInt8(truncatingIfNeeded: symbol))
               continue
             }
             if symbol == 256 { return }
@@ -444,7 +468,7 @@ struct Inflater {
             guard distance <= output.count else {
               throw fail("back-reference distance \(distance) reaches before the start")
             }
-            output.copyMatch(distance: distance, length: matchLength)
+            try output.copyMatch(distance: distance, length: matchLength)
           }
         }
       }
@@ -460,7 +484,7 @@ struct Inflater {
   ) throws -> Bool {
     let symbol = try decode(literals)
     if symbol < 256 {
-      output.append(UInt8(truncatingIfNeeded: symbol))
+      try output.append(UInt8(truncatingIfNeeded: symbol))
       return false
     }
     if symbol == 256 { return true }
@@ -475,43 +499,53 @@ struct Inflater {
     guard distance <= output.count else {
       throw fail("back-reference distance \(distance) reaches before the start")
     }
-    output.copyMatch(distance: distance, length: length)
+    try output.copyMatch(distance: distance, length: length)
     return false
   }
 }
 
 /// A growable byte buffer written by the inflater: appends and overlapping back-copies
-/// without the copy-on-write checks of `Array`.
+/// without the copy-on-write checks of `Array`, and never more than `limit` bytes.
 final class ByteBuffer {
+  /// Thrown when a write would take the buffer past its limit.
+  struct LimitReached: Error {}
+
   private(set) var base: UnsafeMutablePointer<UInt8>
   private(set) var count = 0
   private var capacity: Int
+  let limit: Int
 
-  init(capacity: Int) {
-    self.capacity = Swift.max(capacity, 1024)
+  init(capacity: Int, limit: Int) {
+    self.limit = limit
+    self.capacity = Swift.max(Swift.min(capacity, limit), 1)
     base = UnsafeMutablePointer<UInt8>.allocate(capacity: self.capacity)
   }
 
   deinit { base.deallocate() }
 
-  @inline(__always) func reserve(_ extra: Int) {
+  @inline(__always) func reserve(_ extra: Int) throws {
     guard count + extra > capacity else { return }
-    capacity = Swift.max(capacity * 2, count + extra)
+    try grow(count + extra)
+  }
+
+  private func grow(_ needed: Int) throws {
+    guard needed <= limit else { throw LimitReached() }
+    capacity = Swift.min(limit, Swift.max(capacity * 2, needed))
     let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
     grown.initialize(from: base, count: count)
     base.deallocate()
     base = grown
   }
 
-  @inline(__always) func append(_ byte: UInt8) {
-    reserve(1)
+  @inline(__always) func append(_ byte: UInt8) throws {
+    try reserve(1)
     base[count] = byte
     count += 1
   }
 
   /// Repeats the `length` bytes that start `distance` bytes back (they may overlap the copy).
-  @inline(__always) func copyMatch(distance: Int, length: Int) {
-    reserve(length)
+  @inline(__always) func copyMatch(distance: Int, length: Int) throws {
+    try reserve(length)
     let destination = base + count
     let start = destination - distance
     if distance >= length {

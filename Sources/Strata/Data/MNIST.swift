@@ -106,8 +106,7 @@ struct DatasetSource {
           )
         }
       }
-      _ = try IDX.parse(
-        try Gzip.decompress(bytes, source: url.absoluteString), source: url.absoluteString)
+      _ = try IDX.decode(bytes, source: url.absoluteString)
       verified.append((file, data))
     }
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -125,35 +124,6 @@ func describe(_ error: Error) -> String {
     return describe(underlying)
   }
   return (nsError.userInfo[NSLocalizedDescriptionKey] as? String) ?? nsError.localizedDescription
-}
-
-/// Writes `data` to a temporary file in the destination's folder, flushes it to disk, then
-/// renames it over the destination, so a failure never leaves a half-written file and never
-/// destroys the previous one.
-func writeAtomically(_ data: Data, to url: URL) throws {
-  let temporary = url.deletingLastPathComponent()
-    .appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
-  do {
-    guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
-      throw StrataError(.fileFormat, "\(temporary.path): cannot be created")
-    }
-    let handle = try FileHandle(forWritingTo: temporary)
-    do {
-      try handle.write(contentsOf: data)
-      try handle.synchronize()
-      try handle.close()
-    } catch {
-      try? handle.close()
-      throw error
-    }
-    guard rename(temporary.path, url.path) == 0 else {
-      throw StrataError(.fileFormat, "\(url.path): cannot be replaced (errno \(errno))")
-    }
-  } catch {
-    try? FileManager.default.removeItem(at: temporary)
-    if let error = error as? StrataError { throw error }
-    throw StrataError(.fileFormat, "\(url.path): cannot be written (\(describe(error)))")
-  }
 }
 
 /// The MNIST handwritten digits (LeCun, Cortes & Burges): 60,000 training and 10,000 test
@@ -263,10 +233,14 @@ func loadIDXDataset(
   let folder = try source.locate(explicit: directory, allowDownload: allowDownload)
   func images(_ file: String) throws -> Tensor {
     let contents = try IDX.read(contentsOf: folder.appendingPathComponent(file))
-    guard contents.shape.count == 3 else {
+    // Both data sets are 28×28 images; anything else is a different (or damaged) file, and a
+    // model built for one split would not fit the other.
+    guard contents.shape.count == 3, contents.shape[0] > 0, contents.shape[1] == 28,
+      contents.shape[2] == 28
+    else {
       throw StrataError(
         .fileFormat,
-        "\(folder.appendingPathComponent(file).path): expected 3 dimensions (images, rows, columns), found \(contents.shape)"
+        "\(folder.appendingPathComponent(file).path): expected at least one 28×28 image (dimensions [n, 28, 28]), found dimensions \(contents.shape)"
       )
     }
     let scale: Float = normalize ? 1 / 255 : 1

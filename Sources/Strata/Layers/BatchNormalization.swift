@@ -53,7 +53,8 @@ public final class BatchNormalization: Layer, Configurable {
     if center { beta = Weight(name: "beta", value: Tensor.zeros([features])) }
     movingMean = Weight(name: "moving_mean", value: Tensor.zeros([features]), isTrainable: false)
     movingVariance = Weight(
-      name: "moving_variance", value: Tensor.ones([features]), isTrainable: false)
+      name: "moving_variance", value: Tensor.ones([features]), isTrainable: false,
+      isNonNegative: true)
   }
 
   /// The input shape, unchanged.

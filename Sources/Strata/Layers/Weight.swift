@@ -15,10 +15,14 @@ public final class Weight {
   public let isTrainable: Bool
   /// The penalty added to the loss for this weight, if any.
   public let regularizer: Regularizer?
+  /// Whether every value must be zero or more (a variance): loading weights or `setWeights`
+  /// refuses a negative value instead of letting `predict` compute its square root.
+  public let isNonNegative: Bool
 
   /// Creates a weight with an initial value.
   public init(
-    name: String, value: Tensor, isTrainable: Bool = true, regularizer: Regularizer? = nil
+    name: String, value: Tensor, isTrainable: Bool = true, regularizer: Regularizer? = nil,
+    isNonNegative: Bool = false
   ) {
     self.id = Weight.nextID.withLock { counter in
       counter += 1
@@ -28,6 +32,19 @@ public final class Weight {
     self.value = value
     self.isTrainable = isTrainable
     self.regularizer = regularizer
+    self.isNonNegative = isNonNegative
+  }
+
+  /// A description of what is wrong with `candidate` as this weight's value (a NaN, an
+  /// infinity, or a negative value where none may be), or `nil` when it is acceptable. The
+  /// shape is checked by the caller.
+  func problem(with candidate: Tensor) -> String? {
+    guard candidate.isFinite else { return "holds NaN or infinity" }
+    if isNonNegative, let index = candidate.scalars.firstIndex(where: { $0 < 0 }) {
+      return
+        "holds the negative value \(candidate.scalars[index]) at flat index \(index), and '\(name)' may not be negative"
+    }
+    return nil
   }
 
   /// The weight's shape.

@@ -113,6 +113,13 @@ extension Sequential {
       return sampleWeight.reshaped(to: [samples])
     }
     guard let classWeight else { return nil }
+    if let (label, weight) = classWeight.sorted(by: { $0.key < $1.key }).first(where: {
+      !$0.value.isFinite
+    }) {
+      throw StrataError(
+        .invalidArgument,
+        "`classWeight` must hold finite weights. Received: classWeight[\(label)]=\(weight)")
+    }
     // Keras: the class is argmax(y) for one-hot rows, otherwise round(y); missing classes 1.
     let width = targets.scalarCount / samples
     var weights = [Float](repeating: 1, count: samples)
@@ -128,4 +135,16 @@ extension Sequential {
     }
     return Tensor(shape: [samples], scalars: weights)
   }
+}
+
+/// The number of batches of `batchSize` (at least 1) in `samples` samples, the last one
+/// possibly short; computed without overflow for any `batchSize`.
+func batchCount(samples: Int, batchSize: Int) -> Int {
+  samples <= 0 ? 0 : (samples - 1) / batchSize + 1
+}
+
+/// The samples of batch `batch` (below ``batchCount(samples:batchSize:)``).
+func batchRange(_ batch: Int, batchSize: Int, samples: Int) -> Range<Int> {
+  let start = batch * batchSize
+  return start..<(start + Swift.min(batchSize, samples - start))
 }

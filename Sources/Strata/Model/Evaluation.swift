@@ -17,7 +17,7 @@ extension Sequential {
     let weights = try prepareSampleWeights(
       sampleWeight: sampleWeight, classWeight: nil, targets: targets, samples: x.shape[0])
     try build(inputShape: Array(x.shape.dropFirst()))
-    let steps = (x.shape[0] + batchSize - 1) / batchSize
+    let steps = batchCount(samples: x.shape[0], batchSize: batchSize)
     let context = TrainingContext(
       model: self, parameters: ["steps": steps, "verbose": verbose.rawValue])
     let bar =
@@ -39,12 +39,12 @@ extension Sequential {
     progress: ProgressBar? = nil
   ) throws -> [String: Float] {
     let samples = x.shape[0]
-    let steps = (samples + batchSize - 1) / batchSize
+    let steps = batchCount(samples: samples, batchSize: batchSize)
     let metrics = makeAccumulators(configuration.metrics, targets: y)
     let tracker = WeightedMean()
     for callback in callbacks { try callback.onTestBegin(context: context) }
     for batch in 0..<steps {
-      let range = (batch * batchSize)..<Swift.min(samples, (batch + 1) * batchSize)
+      let range = batchRange(batch, batchSize: batchSize, samples: samples)
       let whole = range.count == samples
       let xb = whole ? x : x.rows(range)
       let yb = whole ? y : y.rows(range)
@@ -85,7 +85,7 @@ extension Sequential {
     }
     try prepareInput(x, argument: "x")
     let samples = x.shape[0]
-    let steps = (samples + batchSize - 1) / batchSize
+    let steps = batchCount(samples: samples, batchSize: batchSize)
     let context = TrainingContext(
       model: self, parameters: ["steps": steps, "verbose": verbose.rawValue])
     let bar =
@@ -99,7 +99,7 @@ extension Sequential {
     outputs.reserveCapacity(steps)
     let slice = try inferenceSliceSize()
     for batch in 0..<steps {
-      let range = (batch * batchSize)..<Swift.min(samples, (batch + 1) * batchSize)
+      let range = batchRange(batch, batchSize: batchSize, samples: samples)
       outputs.append(
         try inferenceForward(range.count == samples ? x : x.rows(range), sliceSize: slice))
       for callback in callbacks { try callback.onPredictBatchEnd(batch: batch, context: context) }

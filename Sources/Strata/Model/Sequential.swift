@@ -1,3 +1,5 @@
+import Foundation
+
 /// A linear stack of layers, Keras's `Sequential`.
 ///
 /// ```swift
@@ -25,7 +27,11 @@ public final class Sequential {
   public var stopTraining = false
 
   /// The per-sample input shape (without the batch axis), once known.
-  public private(set) var inputShape: [Int]?
+  public var inputShape: [Int]? { buildLock.withLock { builtInputShape } }
+  private var builtInputShape: [Int]?
+  /// Serialises building, so that threads predicting with one unbuilt model build it once and
+  /// a built model's `predict` and `evaluate` write nothing it shares (see ``build(inputShape:)``).
+  private let buildLock = NSLock()
   var declaredInputShape: [Int]?
   var initializerGenerator: RandomGenerator
   var shuffleGenerator: RandomGenerator
@@ -96,7 +102,9 @@ public final class Sequential {
   }
 
   /// Whether the input shape is known and every layer has been built.
-  public var isBuilt: Bool { inputShape != nil && layers.allSatisfy(hasBuilt) }
+  public var isBuilt: Bool { buildLock.withLock { isBuiltUnlocked } }
+
+  private var isBuiltUnlocked: Bool { builtInputShape != nil && layers.allSatisfy(hasBuilt) }
 
   /// Whether `layer` has its weights, or this model has built it (a layer without weights).
   func hasBuilt(_ layer: any Layer) -> Bool {
@@ -124,15 +132,26 @@ public final class Sequential {
 
   /// Creates every layer's weights for inputs of `inputShape` (without the batch axis).
   /// Nothing changes if any layer rejects the shape.
+  ///
+  /// Building is serialised, and building a model that is already built for `inputShape`
+  /// changes nothing, so several threads may call `predict` or `evaluate` on one model at
+  /// once. `fit`, `compile` and changing the layers are not safe alongside anything else on
+  /// the same model.
   public func build(inputShape: [Int]) throws {
-    if let built = self.inputShape {
+    try buildLock.withLock { try buildUnlocked(inputShape: inputShape) }
+  }
+
+  private func buildUnlocked(inputShape: [Int]) throws {
+    if let built = builtInputShape {
       guard built == inputShape else {
         throw StrataError(
           .shapeMismatch,
           "Model \(name) was built for inputs of shape \(batchShapeText(built)), received \(batchShapeText(inputShape))"
         )
       }
+      if isBuiltUnlocked { return }
     }
+    try checkLayerNames()
     _ = try outputShape(forInputShape: inputShape)
     var shape = inputShape
     for layer in layers {
@@ -140,7 +159,36 @@ public final class Sequential {
       builtLayers.insert(ObjectIdentifier(layer))
       shape = try layer.outputShape(forInputShape: shape)
     }
-    self.inputShape = inputShape
+    builtInputShape = inputShape
+  }
+
+  /// The name a layer may not have: the model file keeps the optimizer's slots under it.
+  static let reservedLayerName = "optimizer"
+
+  /// Throws unless the layers' names are unique, free of `/` (which separates a layer's name
+  /// from its weight's in a file, and which Keras refuses too) and not ``reservedLayerName``.
+  func checkLayerNames() throws {
+    try Sequential.checkLayerNames(layers, modelName: name)
+  }
+
+  /// ``checkLayerNames()`` for `layers` of the model `modelName`.
+  static func checkLayerNames(_ layers: [any Layer], modelName: String) throws {
+    var seen = Set<String>()
+    for layer in layers {
+      guard !layer.name.contains("/"), layer.name != Sequential.reservedLayerName else {
+        throw StrataError(
+          .invalidArgument,
+          "Layer name '\(layer.name)' is not allowed: a name cannot contain '/' or be '\(Sequential.reservedLayerName)' (saved files use both)."
+        )
+      }
+      guard seen.insert(layer.name).inserted else {
+        let count = layers.filter { $0.name == layer.name }.count
+        throw StrataError(
+          .invalidArgument,
+          "The name \"\(layer.name)\" is used \(count) times in the model '\(modelName)'. All layer names should be unique."
+        )
+      }
+    }
   }
 
   /// Every weight, layer by layer, in Keras's order (`get_weights`).
@@ -175,10 +223,10 @@ public final class Sequential {
           "Weight \(index) ('\(ownerName(of: weight))/\(weight.name)') has shape \(weight.shape), the provided value has shape \(value.shape)."
         )
       }
-      guard value.isFinite else {
+      if let problem = weight.problem(with: value) {
         throw StrataError(
           .invalidData,
-          "Weight \(index) ('\(ownerName(of: weight))/\(weight.name)'): the provided value holds NaN or infinity."
+          "Weight \(index) ('\(ownerName(of: weight))/\(weight.name)'): the provided value \(problem)."
         )
       }
     }

@@ -50,7 +50,7 @@ extension Sequential {
       classWeight: classWeight, sampleWeight: sampleWeight, loss: configuration.loss)
 
     let history = History()
-    let steps = (data.x.shape[0] + batchSize - 1) / batchSize
+    let steps = batchCount(samples: data.x.shape[0], batchSize: batchSize)
     var allCallbacks: [any Callback] = [history]
     if verbose != .silent && !callbacks.contains(where: { $0 is ProgbarLogger }) {
       allCallbacks.append(ProgbarLogger(verbosity: verbose))
@@ -79,7 +79,7 @@ extension Sequential {
         for callback in allCallbacks {
           try callback.onTrainBatchBegin(batch: batch, context: context)
         }
-        let range = (batch * batchSize)..<Swift.min(samples, (batch + 1) * batchSize)
+        let range = batchRange(batch, batchSize: batchSize, samples: samples)
         let (xb, yb, wb) = data.batch(range, order: order)
         let result = try trainStep(xb, yb, sampleWeight: wb, configuration: configuration)
         lossTracker.add(result.loss, weight: range.count)

@@ -29,6 +29,8 @@ public final class Adadelta: Optimizer {
 
   /// Slots: the squared-gradient average and the squared-update average.
   public var slotCount: Int { 2 }
+  /// Non-negative: both averages of squares.
+  public func slotIsNonNegative(_ index: Int) -> Bool { true }
 
   /// The Adadelta rule.
   public func update(

@@ -29,6 +29,8 @@ public final class Adagrad: Optimizer {
 
   /// One accumulator slot.
   public var slotCount: Int { 1 }
+  /// Non-negative: the accumulator.
+  public func slotIsNonNegative(_ index: Int) -> Bool { true }
   /// The accumulator starts at `initialAccumulatorValue`.
   public func initialSlotValue(_ index: Int) -> Float { initialAccumulatorValue }
 

@@ -40,6 +40,8 @@ public final class Adam: Optimizer {
 
   /// Slots: first moment, second moment, and (AMSGrad) its running maximum.
   public var slotCount: Int { amsgrad ? 3 : 2 }
+  /// Non-negative: the second moment and its running maximum.
+  public func slotIsNonNegative(_ index: Int) -> Bool { index >= 1 }
 
   /// The Adam rule.
   public func update(

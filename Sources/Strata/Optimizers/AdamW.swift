@@ -35,6 +35,8 @@ public final class AdamW: Optimizer {
 
   /// Slots: first moment, second moment, and (AMSGrad) its running maximum.
   public var slotCount: Int { amsgrad ? 3 : 2 }
+  /// Non-negative: the second moment and its running maximum.
+  public func slotIsNonNegative(_ index: Int) -> Bool { index >= 1 }
 
   /// Throws when `weightDecay` is missing, as Keras does.
   public func validateArguments() throws {

@@ -34,6 +34,8 @@ public final class Adamax: Optimizer {
 
   /// Slots: first moment and infinity norm.
   public var slotCount: Int { 2 }
+  /// Non-negative: the infinity norm.
+  public func slotIsNonNegative(_ index: Int) -> Bool { index == 1 }
 
   /// The Adamax rule.
   public func update(

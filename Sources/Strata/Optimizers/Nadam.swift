@@ -35,6 +35,8 @@ public final class Nadam: Optimizer {
 
   /// Slots: first and second moments.
   public var slotCount: Int { 2 }
+  /// Non-negative: the second moment.
+  public func slotIsNonNegative(_ index: Int) -> Bool { index == 1 }
 
   private static let productKey = "momentum_product"
 

@@ -40,6 +40,10 @@ public protocol Optimizer: AnyObject, Configurable {
   /// The starting value of slot `index` (0 unless the rule says otherwise).
   func initialSlotValue(_ index: Int) -> Float
 
+  /// Whether slot `index` can never be negative (a running average of squares): a model file
+  /// whose slot holds a negative value there is refused, since the rule would take its root.
+  func slotIsNonNegative(_ index: Int) -> Bool
+
   /// Called once per step before the per-weight updates, with the step number `t ≥ 1`.
   func prepareStep(_ step: Int)
 
@@ -58,6 +62,8 @@ public protocol Optimizer: AnyObject, Configurable {
 extension Optimizer {
   /// Slots start at 0.
   public func initialSlotValue(_ index: Int) -> Float { 0 }
+  /// No slot is constrained.
+  public func slotIsNonNegative(_ index: Int) -> Bool { false }
   /// Nothing to prepare.
   public func prepareStep(_ step: Int) {}
   /// No arguments of its own to check.

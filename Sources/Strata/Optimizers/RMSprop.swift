@@ -38,6 +38,8 @@ public final class RMSprop: Optimizer {
 
   /// Slots: the squared average, the momentum buffer, the gradient average.
   public var slotCount: Int { 3 }
+  /// Non-negative: the average of squared gradients.
+  public func slotIsNonNegative(_ index: Int) -> Bool { index == 0 }
 
   /// The RMSprop rule.
   public func update(

@@ -43,6 +43,12 @@ public struct CosineDecay: LearningRateSchedule {
   /// Throws unless `decaySteps` is positive and `warmupSteps` not negative.
   public func validate() throws {
     try validateDecaySteps(decaySteps, in: "CosineDecay")
+    try validateFinite(
+      [
+        "initialLearningRate": initialLearningRate, "alpha": alpha,
+        "warmupTarget": warmupTarget ?? 0,
+      ],
+      in: "CosineDecay")
     guard warmupSteps >= 0 else {
       throw StrataError(
         .invalidArgument,

@@ -29,7 +29,11 @@ public struct ExponentialDecay: LearningRateSchedule {
   }
 
   /// Throws unless `decaySteps` is positive.
-  public func validate() throws { try validateDecaySteps(decaySteps, in: "ExponentialDecay") }
+  public func validate() throws {
+    try validateDecaySteps(decaySteps, in: "ExponentialDecay")
+    try validateFinite(
+      ["initialLearningRate": initialLearningRate, "decayRate": decayRate], in: "ExponentialDecay")
+  }
 
   /// Keras's `initial_learning_rate`, `decay_steps`, `decay_rate` and `staircase`.
   public var configuration: Configuration {

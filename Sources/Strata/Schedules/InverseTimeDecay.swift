@@ -27,7 +27,11 @@ public struct InverseTimeDecay: LearningRateSchedule {
   }
 
   /// Throws unless `decaySteps` is positive.
-  public func validate() throws { try validateDecaySteps(decaySteps, in: "InverseTimeDecay") }
+  public func validate() throws {
+    try validateDecaySteps(decaySteps, in: "InverseTimeDecay")
+    try validateFinite(
+      ["initialLearningRate": initialLearningRate, "decayRate": decayRate], in: "InverseTimeDecay")
+  }
 
   /// Keras's `initial_learning_rate`, `decay_steps`, `decay_rate` and `staircase`.
   public var configuration: Configuration {

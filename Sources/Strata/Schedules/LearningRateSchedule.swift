@@ -21,6 +21,14 @@ extension LearningRateSchedule {
   public func validate() throws {}
 }
 
+/// Throws unless every value is finite (a NaN rate would make every weight NaN).
+func validateFinite(_ values: KeyValuePairs<String, Float>, in schedule: String) throws {
+  for (name, value) in values where !value.isFinite {
+    throw StrataError(
+      .invalidArgument, "\(schedule): `\(name)` must be finite. Received: \(name)=\(value)")
+  }
+}
+
 /// Throws unless `decaySteps` is positive (every decay divides by it).
 func validateDecaySteps(_ decaySteps: Int, in schedule: String) throws {
   guard decaySteps > 0 else {

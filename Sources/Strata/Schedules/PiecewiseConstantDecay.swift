@@ -27,6 +27,12 @@ public struct PiecewiseConstantDecay: LearningRateSchedule {
         "PiecewiseConstantDecay: the length of `values` should be 1 more than the length of `boundaries`. Received: \(values.count) values for \(boundaries.count) boundaries"
       )
     }
+    if let index = values.firstIndex(where: { !$0.isFinite }) {
+      throw StrataError(
+        .invalidArgument,
+        "PiecewiseConstantDecay: every value must be finite. Received: values[\(index)]=\(values[index])"
+      )
+    }
   }
 
   /// Keras's `boundaries` and `values`.

@@ -37,7 +37,14 @@ public struct PolynomialDecay: LearningRateSchedule {
   }
 
   /// Throws unless `decaySteps` is positive.
-  public func validate() throws { try validateDecaySteps(decaySteps, in: "PolynomialDecay") }
+  public func validate() throws {
+    try validateDecaySteps(decaySteps, in: "PolynomialDecay")
+    try validateFinite(
+      [
+        "initialLearningRate": initialLearningRate, "endLearningRate": endLearningRate,
+        "power": power,
+      ], in: "PolynomialDecay")
+  }
 
   /// Keras's `initial_learning_rate`, `decay_steps`, `end_learning_rate`, `power` and `cycle`.
   public var configuration: Configuration {

@@ -28,6 +28,7 @@ extension Sequential {
   /// Every layer must adopt ``Configurable``; a loss or metric written as a closure is saved by
   /// name and must be registered (``Registry/register(loss:)``) before loading.
   public func save(to url: URL) throws {
+    try checkLayerNames()
     var layerEntries: [ConfigurationValue] = []
     for layer in layers {
       guard let configurable = layer as? any Configurable else {
@@ -90,6 +91,11 @@ extension Sequential {
     do { bytes = [UInt8](try Data(contentsOf: url)) } catch {
       throw StrataError(.fileFormat, "\(source): cannot be read (\(describe(error)))")
     }
+    return try load(bytes: bytes, source: source, compile: compile)
+  }
+
+  /// ``load(from:compile:)`` for the bytes of a model file; `source` names it in errors.
+  static func load(bytes: [UInt8], source: String, compile: Bool = true) throws -> Sequential {
     let (tensors, metadata) = try parseSafetensorsWithMetadata(bytes, source: source)
     guard let json = metadata["strata_model"] else {
       throw StrataError(
@@ -137,14 +143,7 @@ extension Sequential {
         throw error.prefixed("layer \(index)")
       }
     }
-    var names = Set<String>()
-    for layer in layers where !layer.name.isEmpty {
-      guard names.insert(layer.name).inserted else {
-        throw StrataError(
-          .fileFormat,
-          "two layers are named '\(layer.name)'; the layers of a model need unique names")
-      }
-    }
+    try Sequential.checkLayerNames(layers.filter { !$0.name.isEmpty }, modelName: model.name)
     try checkDeclaredWeights(of: layers, inputShape: inputShape, against: tensors)
     model.add(Input(shape: inputShape))
     for layer in layers { model.add(layer) }
@@ -230,7 +229,14 @@ extension Sequential {
     }
     let scalarEntries = try state.value("scalars", default: Configuration())
     var scalars: [String: Float] = [:]
-    for key in scalarEntries.keys { scalars[key] = try scalarEntries.value(key) }
+    for key in scalarEntries.keys {
+      let value: Float = try scalarEntries.value(key)
+      guard value.isFinite else {
+        throw StrataError(
+          .fileFormat, "optimizer_state: scalar `\(key)` must be finite. Received: \(value)")
+      }
+      scalars[key] = value
+    }
     var slots: [[Tensor]] = []
     var used = Set<String>()
     for (weightName, weight) in zip(weightNames, weights) {
@@ -241,6 +247,14 @@ extension Sequential {
           throw StrataError(
             .shapeMismatch,
             "optimizer slot '\(slotName)' has shape \(slot.shape) or holds NaN; expected finite values of shape \(weight.shape)"
+          )
+        }
+        if optimizer.slotIsNonNegative(values.count),
+          let index = slot.scalars.firstIndex(where: { $0 < 0 })
+        {
+          throw StrataError(
+            .invalidData,
+            "optimizer slot '\(slotName)' holds the negative value \(slot.scalars[index]) at flat index \(index); \(optimizer.name) keeps an average of squares there"
           )
         }
         used.insert(slotName)

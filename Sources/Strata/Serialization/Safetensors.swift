@@ -20,6 +20,8 @@ extension Sequential {
         .invalidState,
         "saveWeights(to:): model '\(name)' has no weights yet; build it or fit it first.")
     }
+    // Names may have changed since the model was built; two equal ones would share a tensor.
+    try checkLayerNames()
     try writeSafetensors(Array(zip(weightNames, weights.map(\.value))), metadata: [:], to: url)
   }
 
@@ -61,8 +63,8 @@ extension Sequential {
           "\(source): tensor '\(name)' has shape \(tensor.shape), the layer's weight has shape \(weight.shape)"
         )
       }
-      guard tensor.isFinite else {
-        throw StrataError(.invalidData, "\(source): tensor '\(name)' holds NaN or infinity")
+      if let problem = weight.problem(with: tensor) {
+        throw StrataError(.invalidData, "\(source): tensor '\(name)' \(problem)")
       }
       values.append(tensor)
     }
@@ -124,27 +126,48 @@ func parseSafetensorsWithMetadata(
       "header length \(headerLength) exceeds the file's \(bytes.count - 8) remaining bytes", 0)
   }
   let dataStart = 8 + Int(headerLength)
-  guard
-    let header = try? JSONSerialization.jsonObject(with: Data(bytes[8..<dataStart]))
-      as? [String: Any]
-  else {
-    throw fail("the header is not a JSON object", 8)
+  let header: Configuration
+  do {
+    header = try Configuration(configurationValue: try JSON.decode(Array(bytes[8..<dataStart])))
+  } catch let error as StrataError {
+    throw StrataError(
+      .fileFormat,
+      "\(source): the header (from byte offset 8) is not a JSON object: \(error.message) of the header"
+    )
   }
   let dataLength = bytes.count - dataStart
   var result: [String: Tensor] = [:]
   var ranges: [(Int, Int, String)] = []
-  for (name, entry) in header where name != "__metadata__" {
-    guard let entry = entry as? [String: Any], let dtype = entry["dtype"] as? String,
-      let shape = entry["shape"] as? [Int], let offsets = entry["data_offsets"] as? [Int],
-      offsets.count == 2
-    else { throw fail("tensor '\(name)' has a malformed header entry", 8) }
+  for name in header.keys where name != "__metadata__" {
+    let dtype: String
+    let shape: [Int]
+    let offsets: [Int]
+    do {
+      let entry = try header.nested(name)
+      (dtype, shape, offsets) = (
+        try entry.value("dtype"), try entry.value("shape"), try entry.value("data_offsets")
+      )
+    } catch let error as StrataError {
+      throw fail("tensor '\(name)' has a malformed header entry (\(error.message))", 8)
+    }
+    guard offsets.count == 2 else {
+      throw fail("tensor '\(name)' has \(offsets.count) data offsets, expected 2", 8)
+    }
     guard dtype == "F32" else {
       throw fail("tensor '\(name)' has dtype \(dtype); only F32 is supported", 8)
     }
-    guard shape.allSatisfy({ $0 >= 0 && $0 < 1 << 31 }) else {
-      throw fail("tensor '\(name)' has an invalid shape \(shape)", 8)
+    // The shape must describe no more values than the data bytes hold: computed without
+    // overflow, before anything is allocated.
+    var count = 1
+    for dimension in shape {
+      let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+      guard dimension >= 0, !overflow, product <= dataLength / 4 else {
+        throw fail(
+          "tensor '\(name)' has shape \(shape), more values than the \(dataLength) data bytes hold",
+          8)
+      }
+      count = product
     }
-    let count = shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).partialValue }
     let (begin, end) = (offsets[0], offsets[1])
     guard begin >= 0, end >= begin, end <= dataLength, end - begin == count * 4 else {
       throw fail(
@@ -166,5 +189,14 @@ func parseSafetensorsWithMetadata(
   for (a, b) in zip(ranges, ranges.dropFirst()) where b.0 < a.1 {
     throw fail("tensors '\(a.2)' and '\(b.2)' overlap", dataStart + b.0)
   }
-  return (result, header["__metadata__"] as? [String: String] ?? [:])
+  var metadata: [String: String] = [:]
+  if let entry = header["__metadata__"] {
+    do {
+      let values = try Configuration(configurationValue: entry)
+      for key in values.keys { metadata[key] = try values.value(key) }
+    } catch let error as StrataError {
+      throw fail("the header's __metadata__ is not an object of strings (\(error.message))", 8)
+    }
+  }
+  return (result, metadata)
 }

@@ -17,6 +17,9 @@ extension Tensor {
       labels.scalarCount == n,
       "softmaxCrossEntropy: \(labels.shape) labels for logits \(logits.shape)")
     let probabilities = logits.softmaxValues(axis: 1)
+    // The loss comes from the log-softmax, not the log of the probability: a probability that
+    // underflows would cap the loss at −log(smallest float) ≈ 87.3.
+    let logProbabilities = logits.detached.logSoftmax(alongAxis: 1)
     var losses = [Float](repeating: 0, count: n)
     var indices = [Int](repeating: 0, count: n)
     for i in 0..<n {
@@ -25,8 +28,7 @@ extension Tensor {
         label >= 0 && label < classes && Float(label) == labels.scalars[i],
         "softmaxCrossEntropy: label \(labels.scalars[i]) at row \(i) is not in 0..<\(classes)")
       indices[i] = label
-      losses[i] = -Foundation.log(
-        Swift.max(probabilities.scalars[i * classes + label], Float.leastNormalMagnitude))
+      losses[i] = -logProbabilities.scalars[i * classes + label]
     }
     let value = Tensor(shape: [n], storage: losses)
     let labelIndices = indices
