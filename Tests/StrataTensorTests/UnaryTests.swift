@@ -55,3 +55,9 @@ func unaryGradient(index: Int) {
   #expect(special[2] == .infinity)
   #expect(special[3].isNaN)
 }
+
+@Test func absHasJAXsDerivativeAtZero() {
+  // jax.grad(lambda x: jnp.sum(jnp.abs(x)))(jnp.array([0., -0., 1., -2.])) is [1, 1, 1, -1].
+  let g = gradient(at: [Tensor([0, -0.0, 1, -2])]) { p in p[0].abs().sum() }
+  #expect(g[0].scalars == [1, 1, 1, -1])
+}

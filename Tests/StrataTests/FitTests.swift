@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Strata
@@ -26,6 +27,32 @@ import Testing
   #expect(history["accuracy"]!.last! == 1)
   #expect(history["val_accuracy"]!.last! == 0)
   #expect(history.params == ["epochs": 30, "steps": 2, "verbose": 0])
+}
+
+@Test func theSplitPointIsComputedAsKerasDoesInDouble() throws {
+  // Keras: floor(N · (1.0 − v)) with v the Python float (double) the user wrote. Python
+  // gives 62 for (90, 0.3) and 9 for (10, 0.1); float32 arithmetic gives 63 for (90, 0.3),
+  // and the float 0.1 widened to double (0.10000000149…) would give 8 for (10, 0.1).
+  for (samples, split, trained) in [(90, Float(0.3), 62), (10, 0.1, 9), (77, 0.3, 53)] {
+    let model = Sequential { Dense(units: 1, inputShape: [1]) }
+    model.compile(optimizer: .sgd(learningRate: 0), loss: .meanSquaredError)
+    let history = try model.fit(
+      Tensor.zeros([samples, 1]), Tensor.zeros([samples, 1]), batchSize: 1,
+      validationSplit: split, verbose: 0)
+    #expect(history.params["steps"] == trained, "\(samples) samples, split \(split)")
+  }
+}
+
+@Test func aScheduleDoesNotAddTheLearningRateToHistory() throws {
+  // Keras's History holds the loss and the metrics; only ReduceLROnPlateau and
+  // LearningRateScheduler write `learning_rate` into the logs.
+  let (model, x, y) = try kerasReferenceModel()
+  model.compile(
+    optimizer: SGD().scheduled(
+      by: ExponentialDecay(initialLearningRate: 0.1, decaySteps: 1, decayRate: 0.5)),
+    loss: .binaryCrossentropy)
+  let history = try model.fit(x, y, epochs: 2, verbose: 0)
+  #expect(history.history.keys.sorted() == ["loss"])
 }
 
 @Test func initialEpochNumbersTheEpochs() throws {
@@ -145,4 +172,58 @@ import Testing
   let scores = try model.evaluate(x, y, batchSize: 120, verbose: .silent)
   #expect(scores["loss"] == whole.loss.scalar)
   #expect(try model.predict(x, batchSize: 120).scalars == whole.output.scalars)
+}
+
+@Test func sampleWeightsWeightTheLossAndOnlyTheWeightedMetrics() throws {
+  // Keras 3.15.1 (JAX): Dense(1, kernel_initializer="ones") on x = 0…5, y = 0, SGD(0), MSE,
+  // metrics=["mae"], weighted_metrics=["mae", "mse"], sample_weight [1, 1, 1, 1, 3, 0.5],
+  // validation_split=0.5, batch 6: loss 1.6666666, mae 1.0, mse 1.6666666, weighted_mae 1.0,
+  // val_loss 23.166666 (the split keeps the weights), val_mae 4.0 (unweighted),
+  // val_weighted_mae 3.8888888, val_mse 15.444445; evaluate on all six: loss 12.416667,
+  // mae 2.5, weighted_mae 2.7333333, mse 9.9333334. (Keras names "mae" as written; Strata's
+  // `.meanAbsoluteError` is Keras's "mean_absolute_error", the same metric.)
+  let model = Sequential { Dense(units: 1, inputShape: [1], kernelInitializer: .ones) }
+  model.compile(
+    optimizer: .sgd(learningRate: 0), loss: .meanSquaredError, metrics: [.meanAbsoluteError],
+    weightedMetrics: [.meanAbsoluteError, .meanSquaredError])
+  #expect(
+    model.metricsNames == [
+      "loss", "mean_absolute_error", "weighted_mean_absolute_error", "mean_squared_error",
+    ])
+  let x = Tensor(shape: [6, 1], scalars: (0..<6).map(Float.init))
+  let y = Tensor.zeros([6, 1])
+  let weights = Tensor([1, 1, 1, 1, 3, 0.5])
+  let history = try model.fit(
+    x, y, batchSize: 6, validationSplit: 0.5, sampleWeight: weights, verbose: 0)
+  let expected: [String: Float] = [
+    "loss": 1.6666666269302368, "mean_absolute_error": 1, "mean_squared_error": 1.6666666269302368,
+    "weighted_mean_absolute_error": 1,
+    "val_loss": 23.16666603088379, "val_mean_absolute_error": 4,
+    "val_mean_squared_error": 15.44444465637207,
+    "val_weighted_mean_absolute_error": 3.8888888359069824,
+  ]
+  #expect(history.history.keys.sorted() == expected.keys.sorted())
+  for (key, value) in expected { expectClose(history[key]!, [value]) }
+  // The same validation given as data with its own weights.
+  let explicit = try model.fit(
+    x.rows(0..<3), y.rows(0..<3), batchSize: 6, validationData: (x.rows(3..<6), y.rows(3..<6)),
+    validationSampleWeight: weights.rows(3..<6), verbose: 0)
+  expectClose(explicit["val_loss"]!, [23.16666603088379])
+  expectClose(explicit["val_mean_absolute_error"]!, [4])
+  let evaluated = try model.evaluate(x, y, sampleWeight: weights, verbose: 0)
+  expectClose(
+    ["loss", "mean_absolute_error", "weighted_mean_absolute_error", "mean_squared_error"].map {
+      evaluated[$0]!
+    },
+    [12.416666984558105, 2.5, 2.7333333492279053, 9.933333396911621])
+  // Weighted metrics are saved and loaded with the compile configuration.
+  let folder = try temporaryFolder()
+  defer { try? FileManager.default.removeItem(at: folder) }
+  let file = folder.appendingPathComponent("m.strata")
+  try model.save(to: file)
+  #expect(try Sequential.load(from: file).metricsNames == model.metricsNames)
+  expectStrataError(.invalidArgument, containing: "`validationSampleWeight` needs `validationData`")
+  {
+    try model.fit(x, y, validationSampleWeight: weights, verbose: 0)
+  }
 }

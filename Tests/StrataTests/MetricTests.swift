@@ -28,6 +28,10 @@ func metricValue(_ metric: any Metric, _ y: Tensor, _ p: Tensor) -> Float {
   let p = Tensor([[0.1, 0.5, 0.4], [0.6, 0.3, 0.1]])
   #expect(metricValue(.topKCategoricalAccuracy(k: 2), Tensor([[0, 0, 1], [0, 0, 1]]), p) == 0.5)
   #expect(metricValue(.topKCategoricalAccuracy(k: 1), Tensor([[0, 1, 0], [1, 0, 0]]), p) == 1)
+  // Integer labels: Keras's SparseTopKCategoricalAccuracy, logged under its own name.
+  #expect(metricValue(.sparseTopKCategoricalAccuracy(k: 2), Tensor([2, 2]), p) == 0.5)
+  #expect(metricValue(.sparseTopKCategoricalAccuracy(k: 1), Tensor([1, 0]), p) == 1)
+  #expect(SparseTopKCategoricalAccuracy().name == "sparse_top_k_categorical_accuracy")
   let y = Tensor([[1], [0], [1], [0]])
   let scores = Tensor([[0.9], [0.8], [0.3], [0.1]])
   // Predicted positive: 0.9, 0.8 → TP 1, FP 1, FN 1.
@@ -63,6 +67,7 @@ func metricValue(_ metric: any Metric, _ y: Tensor, _ p: Tensor) -> Float {
   try expectRoundTrip(CategoricalAccuracy())
   try expectRoundTrip(SparseCategoricalAccuracy())
   try expectRoundTrip(TopKCategoricalAccuracy(k: 2))
+  try expectRoundTrip(SparseTopKCategoricalAccuracy(k: 3))
   try expectRoundTrip(Precision())
   try expectRoundTrip(Recall())
   try expectRoundTrip(AUC(numThresholds: 50))

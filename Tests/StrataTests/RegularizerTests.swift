@@ -25,3 +25,15 @@ import Testing
   expectClose(model.getWeights()[0].scalars, [0.9])
   expectClose(history["loss"]!, [0.5])  // the logged loss includes the penalty, as in Keras
 }
+
+@Test func anL1PenaltyMovesAWeightAtExactlyZero() throws {
+  // Keras 3.15.1 (JAX): Dense(1, kernel_initializer="zeros", bias_regularizer=L1(0.5)),
+  // SGD(0.1), MSE, one batch of 4 zero inputs and targets: the loss gradient is 0, the L1
+  // gradient at the zero bias is 0.5 · 1, so the bias becomes -0.05000000074505806.
+  let model = Sequential {
+    Dense(units: 1, inputShape: [2], kernelInitializer: .zeros, biasRegularizer: .l1(0.5))
+  }
+  model.compile(optimizer: .sgd(learningRate: 0.1), loss: .meanSquaredError)
+  try model.fit(Tensor.zeros([4, 2]), Tensor.zeros([4, 1]), batchSize: 4, verbose: 0)
+  #expect(model.getWeights() == [Tensor.zeros([2, 1]), Tensor([-0.05000000074505806])])
+}

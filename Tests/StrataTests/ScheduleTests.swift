@@ -47,3 +47,17 @@ import Testing
     CosineDecay(
       initialLearningRate: 0.05, decaySteps: 5, alpha: 0.1, warmupTarget: 0.1, warmupSteps: 2))
 }
+
+@Test func cosineDecayWithAWarmupTargetDecaysFromIt() {
+  // Keras 3.15.1: CosineDecay(0.1, 10, warmup_target=0.5, warmup_steps=0) at steps 0, 5, 10
+  // gives 0.5, 0.2499999850988388, 0.0 (Strata decayed from 0.1, the initial rate); with
+  // alpha=0.1 and warmup_steps=4, steps 0, 2, 4, 9, 14, 20 give 0.1, 0.3, 0.5,
+  // 0.2749999761581421, 0.05, 0.05.
+  let noWarmup = CosineDecay(initialLearningRate: 0.1, decaySteps: 10, warmupTarget: 0.5)
+  expectClose([0, 5, 10].map { noWarmup.rate(at: $0) }, [0.5, 0.2499999850988388, 0])
+  let warmup = CosineDecay(
+    initialLearningRate: 0.1, decaySteps: 10, alpha: 0.1, warmupTarget: 0.5, warmupSteps: 4)
+  expectClose(
+    [0, 2, 4, 9, 14, 20].map { warmup.rate(at: $0) },
+    [0.1, 0.30000001192092896, 0.5, 0.2749999761581421, 0.05000000074505806, 0.05000000074505806])
+}

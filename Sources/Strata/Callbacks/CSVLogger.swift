@@ -55,7 +55,9 @@ public final class CSVLogger: Callback {
       keys = names
       text += (["epoch"] + names).joined(separator: separator) + "\n"
     }
-    let cells = columns.map { key in logs[key].map { "\($0)" } ?? "NA" }
+    // Keras writes each value as the Python float it converted the float32 to: the shortest
+    // decimal of the Double (0.2222222238779068, not 0.22222222), so the files diff clean.
+    let cells = columns.map { key in logs[key].map { "\(Double($0))" } ?? "NA" }
     text += (["\(epoch)"] + cells).joined(separator: separator) + "\n"
     do {
       try handle?.write(contentsOf: Data(text.utf8))

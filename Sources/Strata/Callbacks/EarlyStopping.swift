@@ -63,7 +63,8 @@ public final class EarlyStopping: Callback {
   /// `monitor`.
   public func onTrainBegin(context: TrainingContext) throws {
     larger = try mode.prefersLarger(
-      monitor, metrics: context.model.metrics, owner: "EarlyStopping")
+      monitor, metrics: context.model.metrics + context.model.weightedMetrics,
+      owner: "EarlyStopping")
     wait = 0
     stoppedEpoch = 0
     bestEpoch = 0

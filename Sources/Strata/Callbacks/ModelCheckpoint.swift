@@ -45,7 +45,8 @@ public final class ModelCheckpoint: Callback {
   public func onTrainBegin(context: TrainingContext) throws {
     if saveBestOnly {
       larger = try mode.prefersLarger(
-        monitor, metrics: context.model.metrics, owner: "ModelCheckpoint")
+        monitor, metrics: context.model.metrics + context.model.weightedMetrics,
+        owner: "ModelCheckpoint")
     }
     best = nil
     reader.reset()

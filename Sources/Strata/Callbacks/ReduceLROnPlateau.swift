@@ -51,7 +51,8 @@ public final class ReduceLROnPlateau: LearningRateAdjusting {
         "ReduceLROnPlateau does not support a factor >= 1. Received: factor=\(factor)")
     }
     larger = try mode.prefersLarger(
-      monitor, metrics: context.model.metrics, owner: "ReduceLROnPlateau")
+      monitor, metrics: context.model.metrics + context.model.weightedMetrics,
+      owner: "ReduceLROnPlateau")
     wait = 0
     cooldownCounter = 0
     best = larger ? -.infinity : .infinity

@@ -23,7 +23,8 @@ public final class StopAtThreshold: Callback {
   /// Resets for a new `fit`; throws when `mode: .auto` cannot tell the direction of `monitor`.
   public func onTrainBegin(context: TrainingContext) throws {
     larger = try mode.prefersLarger(
-      monitor, metrics: context.model.metrics, owner: "StopAtThreshold")
+      monitor, metrics: context.model.metrics + context.model.weightedMetrics,
+      owner: "StopAtThreshold")
     reachedEpoch = nil
     reader.reset()
   }

@@ -1,5 +1,7 @@
-/// Whether the true class (the argmax of a one-hot target, or an integer label) is among the
-/// `k` highest predictions, Keras's `TopKCategoricalAccuracy`.
+/// Whether the true class (the argmax of a one-hot target) is among the `k` highest
+/// predictions, Keras's `TopKCategoricalAccuracy`. For integer labels use
+/// ``SparseTopKCategoricalAccuracy``, logged under its own Keras name; given integer labels,
+/// this metric reads them as such too (Keras would compare them as one-hot rows).
 public struct TopKCategoricalAccuracy: Metric {
   /// How many of the highest predictions count (Keras default 5).
   public var k: Int

@@ -3,6 +3,7 @@ struct CompiledConfiguration {
   let optimizer: any Optimizer
   let loss: any Loss
   let metrics: [any Metric]
+  let weightedMetrics: [any Metric]
 }
 
 extension Sequential {
@@ -13,12 +14,18 @@ extension Sequential {
   ///     `SGD(learningRate: 0.1, momentum: 0.9)`, …
   ///   - loss: `.sparseCategoricalCrossentropy`, `.binaryCrossentropy(fromLogits: true)`, …
   ///   - metrics: reported in ``History`` under their Keras names (`.accuracy` → `accuracy`).
+  ///     As in Keras they ignore `sampleWeight` and `classWeight`, which weight the loss.
+  ///   - weightedMetrics: metrics weighted by `sampleWeight` or `classWeight` (Keras's
+  ///     `weighted_metrics`); one whose name a plain metric already has is logged as
+  ///     `weighted_<name>`.
   ///
   /// Compiling again replaces the optimizer, loss and metrics; the weights are kept.
   public func compile(
-    optimizer: any Optimizer = .rmsprop, loss: any Loss, metrics: [any Metric] = []
+    optimizer: any Optimizer = .rmsprop, loss: any Loss, metrics: [any Metric] = [],
+    weightedMetrics: [any Metric] = []
   ) {
-    compiled = CompiledConfiguration(optimizer: optimizer, loss: loss, metrics: metrics)
+    compiled = CompiledConfiguration(
+      optimizer: optimizer, loss: loss, metrics: metrics, weightedMetrics: weightedMetrics)
   }
 
   /// The optimizer set by `compile`, if any.
@@ -30,8 +37,35 @@ extension Sequential {
   /// The metrics set by `compile`, in order.
   public var metrics: [any Metric] { compiled?.metrics ?? [] }
 
-  /// The names of what `evaluate` reports: `loss` and each metric.
-  public var metricsNames: [String] { ["loss"] + (compiled?.metrics.map(\.name) ?? []) }
+  /// The weighted metrics set by `compile`, in order.
+  public var weightedMetrics: [any Metric] { compiled?.weightedMetrics ?? [] }
+
+  /// The names of what `evaluate` reports: `loss`, each metric, then each weighted metric
+  /// (`weighted_<name>` when a plain metric has its name).
+  public var metricsNames: [String] {
+    guard let compiled else { return ["loss"] }
+    return ["loss"] + compiledMetricNames(compiled).map(\.name)
+  }
+
+  /// The log name of every metric, plain ones first, and whether it is weighted (Keras's
+  /// `CompileMetrics.result` naming).
+  func compiledMetricNames(_ compiled: CompiledConfiguration) -> [(
+    name: String, metric: any Metric, isWeighted: Bool
+  )] {
+    var result = compiled.metrics.map { (name: $0.name, metric: $0, isWeighted: false) }
+    var taken = Set(result.map(\.name))
+    for metric in compiled.weightedMetrics {
+      var name = taken.contains(metric.name) ? "weighted_\(metric.name)" : metric.name
+      if taken.contains(name) {
+        var index = 1
+        while taken.contains("\(name)_\(index)") { index += 1 }
+        name = "\(name)_\(index)"
+      }
+      taken.insert(name)
+      result.append((name, metric, true))
+    }
+    return result
+  }
 
   /// The compile configuration, checked; for `training`, also that the optimizer can update
   /// this model's weights (it has not served another model).

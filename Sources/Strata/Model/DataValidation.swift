@@ -96,7 +96,8 @@ extension Sequential {
 
   /// Checks and builds per-sample weights from `sampleWeight` or `classWeight`.
   func prepareSampleWeights(
-    sampleWeight: Tensor?, classWeight: [Int: Float]?, targets: Tensor, samples: Int
+    sampleWeight: Tensor?, classWeight: [Int: Float]?, targets: Tensor, samples: Int,
+    argument: String = "sampleWeight"
   ) throws -> Tensor? {
     if sampleWeight != nil && classWeight != nil {
       throw StrataError(
@@ -106,10 +107,10 @@ extension Sequential {
       guard sampleWeight.scalarCount == samples, sampleWeight.rank <= 2 else {
         throw StrataError(
           .invalidArgument,
-          "`sampleWeight` must hold one weight per sample (\(samples)); received shape \(sampleWeight.shape)."
+          "`\(argument)` must hold one weight per sample (\(samples)); received shape \(sampleWeight.shape)."
         )
       }
-      try checkFinite(sampleWeight, argument: "sampleWeight")
+      try checkFinite(sampleWeight, argument: argument)
       return sampleWeight.reshaped(to: [samples])
     }
     guard let classWeight else { return nil }

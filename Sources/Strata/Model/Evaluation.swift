@@ -40,7 +40,7 @@ extension Sequential {
   ) throws -> [String: Float] {
     let samples = x.shape[0]
     let steps = batchCount(samples: samples, batchSize: batchSize)
-    let metrics = makeAccumulators(configuration.metrics, targets: y)
+    let metrics = makeAccumulators(configuration, targets: y)
     let tracker = WeightedMean()
     for callback in callbacks { try callback.onTestBegin(context: context) }
     for batch in 0..<steps {
@@ -52,7 +52,7 @@ extension Sequential {
       let result = try testStep(xb, yb, sampleWeight: wb, loss: configuration.loss)
       tracker.add(result.loss, weight: range.count)
       for metric in metrics {
-        metric.accumulator.update(target: yb, prediction: result.output, sampleWeight: wb)
+        metric.update(target: yb, prediction: result.output, sampleWeight: wb)
       }
       let logs = currentLogs(tracker, metrics)
       for callback in callbacks {

@@ -15,6 +15,9 @@ extension Sequential {
   ///   - validationSplit: The fraction of samples, taken from the end of `x` and `y` before
   ///     any shuffling (as in Keras), held out for validation.
   ///   - validationData: Data to validate on after each epoch; overrides `validationSplit`.
+  ///   - validationSampleWeight: A loss weight per sample of `validationData` (the third
+  ///     element of Keras's `validation_data`). With `validationSplit`, the held-out part of
+  ///     `sampleWeight` weights the validation loss, as in Keras; class weights do not.
   ///   - shuffle: Whether to shuffle the training samples every epoch (with the model's seed).
   ///   - classWeight: A weight per class index, turned into per-sample loss weights.
   ///   - sampleWeight: A loss weight per sample.
@@ -25,7 +28,8 @@ extension Sequential {
   @discardableResult
   public func fit(
     _ x: Tensor, _ y: Tensor, epochs: Int = 1, batchSize: Int = 32, validationSplit: Float = 0,
-    validationData: (Tensor, Tensor)? = nil, shuffle: Bool = true, classWeight: [Int: Float]? = nil,
+    validationData: (Tensor, Tensor)? = nil, validationSampleWeight: Tensor? = nil,
+    shuffle: Bool = true, classWeight: [Int: Float]? = nil,
     sampleWeight: Tensor? = nil, initialEpoch: Int = 0, verbose: Verbosity = .progressBar,
     callbacks: [any Callback] = []
   ) throws -> History {
@@ -47,6 +51,7 @@ extension Sequential {
     }
     let data = try prepareTrainingData(
       x, y, validationSplit: validationSplit, validationData: validationData,
+      validationSampleWeight: validationSampleWeight,
       classWeight: classWeight, sampleWeight: sampleWeight, loss: configuration.loss)
 
     let history = History()
@@ -56,13 +61,12 @@ extension Sequential {
       allCallbacks.append(ProgbarLogger(verbosity: verbose))
     }
     allCallbacks += callbacks
-    // Keras logs `learning_rate` when a schedule or a callback changes it during training.
-    let logsLearningRate =
-      configuration.optimizer.learningRateSchedule != nil
-      || callbacks.contains { $0 is any LearningRateAdjusting }
+    // Keras logs `learning_rate` only through the callbacks that set it (ReduceLROnPlateau,
+    // LearningRateScheduler), not for a schedule.
+    let logsLearningRate = callbacks.contains { $0 is any LearningRateAdjusting }
     let context = TrainingContext(
       model: self, parameters: ["epochs": epochs, "steps": steps, "verbose": verbose.rawValue])
-    let metrics = makeAccumulators(configuration.metrics, targets: data.y)
+    let metrics = makeAccumulators(configuration, targets: data.y)
     let lossTracker = WeightedMean()
     let samples = data.x.shape[0]
 
@@ -84,7 +88,7 @@ extension Sequential {
         let result = try trainStep(xb, yb, sampleWeight: wb, configuration: configuration)
         lossTracker.add(result.loss, weight: range.count)
         for metric in metrics {
-          metric.accumulator.update(target: yb, prediction: result.output, sampleWeight: wb)
+          metric.update(target: yb, prediction: result.output, sampleWeight: wb)
         }
         let logs = currentLogs(lossTracker, metrics)
         for callback in allCallbacks {
@@ -95,7 +99,7 @@ extension Sequential {
       epochLogs = currentLogs(lossTracker, metrics)
       if let validation = data.validation {
         let values = try evaluateSilently(
-          validation.x, validation.y, sampleWeight: nil, batchSize: batchSize,
+          validation.x, validation.y, sampleWeight: validation.sampleWeight, batchSize: batchSize,
           configuration: configuration, callbacks: allCallbacks, context: context)
         for (key, value) in values { epochLogs["val_" + key] = value }
       }
@@ -123,11 +127,11 @@ extension Sequential {
       sampleWeight: sampleWeight, loss: configuration.loss)
     let result = try trainStep(
       data.x, data.y, sampleWeight: data.sampleWeight, configuration: configuration)
-    let metrics = makeAccumulators(configuration.metrics, targets: data.y)
+    let metrics = makeAccumulators(configuration, targets: data.y)
     let tracker = WeightedMean()
     tracker.add(result.loss, weight: x.shape[0])
     for metric in metrics {
-      metric.accumulator.update(
+      metric.update(
         target: data.y, prediction: result.output, sampleWeight: data.sampleWeight)
     }
     return currentLogs(tracker, metrics)
@@ -137,9 +141,14 @@ extension Sequential {
   /// is changed if anything is wrong.
   func prepareTrainingData(
     _ x: Tensor, _ y: Tensor, validationSplit: Float, validationData: (Tensor, Tensor)?,
+    validationSampleWeight: Tensor? = nil,
     classWeight: [Int: Float]?, sampleWeight: Tensor?, loss: any Loss
   ) throws -> TrainingData {
     let samples = x.rank >= 1 ? x.shape[0] : 0
+    if validationSampleWeight != nil && validationData == nil {
+      throw StrataError(
+        .invalidArgument, "`validationSampleWeight` needs `validationData` to weight.")
+    }
     if x.rank >= 1, y.rank >= 1, y.shape[0] != samples {
       throw StrataError(
         .invalidArgument,
@@ -151,28 +160,38 @@ extension Sequential {
       y, samples: samples, outputShape: outputShape, loss: loss, argument: "y")
     let weights = try prepareSampleWeights(
       sampleWeight: sampleWeight, classWeight: classWeight, targets: targets, samples: samples)
-    var validation: (x: Tensor, y: Tensor)? = nil
+    var validation: (x: Tensor, y: Tensor, sampleWeight: Tensor?)? = nil
     var trainX = x
     var trainY = targets
     var trainWeights = weights
     if let (vx, vy) = validationData {
       let validationOutput = try checkedOutputShape(for: vx, argument: "validationData.x")
+      let validationTargets = try prepareTargets(
+        vy, samples: vx.shape[0], outputShape: validationOutput, loss: loss,
+        argument: "validationData.y")
       validation = (
-        vx,
-        try prepareTargets(
-          vy, samples: vx.shape[0], outputShape: validationOutput, loss: loss,
-          argument: "validationData.y")
+        vx, validationTargets,
+        try prepareSampleWeights(
+          sampleWeight: validationSampleWeight, classWeight: nil, targets: validationTargets,
+          samples: vx.shape[0], argument: "validationSampleWeight")
       )
     } else if validationSplit > 0 {
-      // Keras: the last fraction, before shuffling: train [0, splitAt), validate [splitAt, N).
-      let splitAt = Int((Float(samples) * (1 - validationSplit)).rounded(.down))
+      // Keras: the last fraction, before shuffling: train [0, splitAt), validate [splitAt, N),
+      // with splitAt = floor(N · (1 − split)) in double precision, the split being the Python
+      // float the user typed: the shortest decimal of the Float (0.3, not 0.30000001192…).
+      let split = Double(validationSplit.description) ?? Double(validationSplit)
+      let splitAt = Int((Double(samples) * (1 - split)).rounded(.down))
       guard splitAt > 0 && splitAt < samples else {
         throw StrataError(
           .invalidArgument,
           "Training data contains \(samples) samples, which is not sufficient to split it into a validation and training set as specified by `validationSplit=\(validationSplit)`. Either provide more data, or a different value for the `validationSplit` argument."
         )
       }
-      validation = (x.rows(splitAt..<samples), targets.rows(splitAt..<samples))
+      // Keras splits `sample_weight` with the data; class weights apply to training only.
+      validation = (
+        x.rows(splitAt..<samples), targets.rows(splitAt..<samples),
+        sampleWeight == nil ? nil : weights?.rows(splitAt..<samples)
+      )
       trainX = x.rows(0..<splitAt)
       trainY = targets.rows(0..<splitAt)
       trainWeights = weights?.rows(0..<splitAt)
@@ -181,16 +200,18 @@ extension Sequential {
     return TrainingData(x: trainX, y: trainY, sampleWeight: trainWeights, validation: validation)
   }
 
-  func makeAccumulators(_ metrics: [any Metric], targets: Tensor) -> [(
-    name: String, accumulator: any MetricAccumulator
-  )] {
+  func makeAccumulators(_ configuration: CompiledConfiguration, targets: Tensor) -> [MetricState] {
     let resolution = MetricResolution(
       outputShape: outputShape ?? [], targetShape: Array(targets.shape.dropFirst()))
-    return metrics.map { ($0.name, $0.makeAccumulator(for: resolution)) }
+    return compiledMetricNames(configuration).map {
+      MetricState(
+        name: $0.name, accumulator: $0.metric.makeAccumulator(for: resolution),
+        isWeighted: $0.isWeighted)
+    }
   }
 
   func currentLogs(
-    _ loss: WeightedMean, _ metrics: [(name: String, accumulator: any MetricAccumulator)]
+    _ loss: WeightedMean, _ metrics: [MetricState]
   ) -> [String: Float] {
     var logs = ["loss": loss.result]
     for metric in metrics { logs[metric.name] = metric.accumulator.result }
@@ -199,11 +220,25 @@ extension Sequential {
 }
 
 /// Checked training arrays and how to cut them into batches.
+/// A metric's running state during `fit` or `evaluate`, under its log name.
+struct MetricState {
+  let name: String
+  let accumulator: any MetricAccumulator
+  /// Whether it sees the sample weights (a `weightedMetrics` entry).
+  let isWeighted: Bool
+
+  /// Adds a batch; only a weighted metric sees `sampleWeight`, as in Keras.
+  func update(target: Tensor, prediction: Tensor, sampleWeight: Tensor?) {
+    accumulator.update(
+      target: target, prediction: prediction, sampleWeight: isWeighted ? sampleWeight : nil)
+  }
+}
+
 struct TrainingData {
   let x: Tensor
   let y: Tensor
   let sampleWeight: Tensor?
-  let validation: (x: Tensor, y: Tensor)?
+  let validation: (x: Tensor, y: Tensor, sampleWeight: Tensor?)?
 
   /// The batch at `range` of the epoch's order (shuffled indices or the natural order).
   func batch(_ range: Range<Int>, order: [Int]?) -> (Tensor, Tensor, Tensor?) {

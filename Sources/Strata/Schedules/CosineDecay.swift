@@ -28,7 +28,9 @@ public struct CosineDecay: LearningRateSchedule {
   public func rate(at step: Int) -> Float {
     var peak = initialLearningRate
     var decayStep = step
-    if let warmupTarget, warmupSteps > 0 {
+    // With a warm-up target the decay always starts from it, even after zero warm-up steps
+    // (Keras's `__call__` branches on `warmup_target`, not on `warmup_steps`).
+    if let warmupTarget {
       if step < warmupSteps {
         return initialLearningRate + (warmupTarget - initialLearningRate) * Float(step)
           / Float(warmupSteps)

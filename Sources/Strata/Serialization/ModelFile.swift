@@ -62,6 +62,8 @@ extension Sequential {
         "optimizer": Registry.reference(to: compiled.optimizer),
         "loss": Registry.reference(to: compiled.loss),
         "metrics": ConfigurationValue.array(compiled.metrics.map { Registry.reference(to: $0) }),
+        "weighted_metrics": ConfigurationValue.array(
+          compiled.weightedMetrics.map { Registry.reference(to: $0) }),
       ])
       let core = compiled.optimizer.core
       description["optimizer_state"] = .object([
@@ -212,13 +214,17 @@ extension Sequential {
     do {
       loss = try Registry.instantiate(try entry.value("loss"), as: (any Loss).self, role: "a loss")
     } catch let error as StrataError { throw error.prefixed("loss") }
-    for (index, metricEntry) in try entry.value("metrics", default: [ConfigurationValue]())
-      .enumerated()
-    {
-      do {
-        metrics.append(
-          try Registry.instantiate(metricEntry, as: (any Metric).self, role: "a metric"))
-      } catch let error as StrataError { throw error.prefixed("metric \(index)") }
+    var weightedMetrics: [any Metric] = []
+    for (key, role) in [("metrics", "metric"), ("weighted_metrics", "weighted metric")] {
+      for (index, metricEntry) in try entry.value(key, default: [ConfigurationValue]())
+        .enumerated()
+      {
+        do {
+          let metric = try Registry.instantiate(
+            metricEntry, as: (any Metric).self, role: "a \(role)")
+          if key == "metrics" { metrics.append(metric) } else { weightedMetrics.append(metric) }
+        } catch let error as StrataError { throw error.prefixed("\(role) \(index)") }
+      }
     }
     let iterations: Int = try state.value("iterations", default: 0)
     guard (0...ModelFile.maximumIterations).contains(iterations) else {
@@ -276,6 +282,7 @@ extension Sequential {
     optimizer.core.restoreState(
       iterations: iterations, scalars: scalars, slots: trainableSlots.map(\.1),
       for: trainableSlots.map(\.0))
-    self.compile(optimizer: optimizer, loss: loss, metrics: metrics)
+    self.compile(
+      optimizer: optimizer, loss: loss, metrics: metrics, weightedMetrics: weightedMetrics)
   }
 }

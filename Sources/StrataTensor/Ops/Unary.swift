@@ -55,13 +55,16 @@ extension Tensor {
     }
   }
 
-  /// |x| elementwise; the derivative at 0 is taken as 0 (as TensorFlow and JAX do).
+  /// |x| elementwise. The derivative is 1 for x ≥ 0 (at 0 and −0 too) and −1 below, as JAX
+  /// takes it (`jax.grad(jnp.abs)(0.)` is 1.0): Keras on JAX computes the L1 penalty with
+  /// `ops.absolute`, so a weight at exactly 0 under L1 moves on the first step. (TensorFlow
+  /// and PyTorch take 0 there.)
   public func abs() -> Tensor {
     let value = mapScalars(Swift.abs)
     guard isTraced else { return value }
     let operand = detached
     return Tensor.record(value, input: self) { grad in
-      Tensor.zipScalars(grad, operand, op: "abs") { $0 * ($1 > 0 ? 1 : ($1 < 0 ? -1 : 0)) }
+      Tensor.zipScalars(grad, operand, op: "abs") { $0 * ($1 >= 0 ? 1 : -1) }
     }
   }
 
