@@ -1,10 +1,11 @@
-// The GEMM micro-kernels: the only code in Strata that knows about AVX2, FMA and AVX-512.
-// The vector paths are compiled with target attributes (no compiler flags needed) and picked
-// at run time; every other CPU gets the portable loop, which compilers auto-vectorise.
-// The AVX2 and AVX-512 kernels sum each element of C over the depth in the same order, with
-// one fused multiply-add per step, so they give the same bits.
+// The GEMM micro-kernels: the only code in Strata that knows about AVX2, FMA, AVX-512 and
+// NEON. The x86 vector paths are compiled with target attributes (no compiler flags needed)
+// and picked at run time; arm64 always has NEON; every other CPU gets the portable loop.
+// Every kernel, the portable one included, sums each element of C over the depth in the same
+// order from zero, with one fused multiply-add per step, so they all give the same bits.
 #include "StrataKernels.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,7 +35,8 @@ static void micro_portable(ptrdiff_t depth, const float *a, ptrdiff_t rs, ptrdif
     const float *bp = b + p * bs;
     for (ptrdiff_t r = 0; r < rows; r++) {
       float ar = a[r * rs + p * cs];
-      for (int j = 0; j < NR; j++) tile[r * NR + j] += ar * bp[j];
+      // fmaf, as the vector kernels' FMA: the same rounding, so the same bits.
+      for (int j = 0; j < NR; j++) tile[r * NR + j] = fmaf(ar, bp[j], tile[r * NR + j]);
     }
   }
   store_tile(tile, c, ldc, rows, cols, accumulate);
@@ -278,9 +280,95 @@ static int detect_avx2(void) {
   __builtin_cpu_init();
   return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 }
-#else
+#elif !defined(__aarch64__)
 static int detect_avx512(void) { return 0; }
 static int detect_avx2(void) { return 0; }
+#endif
+
+#if defined(__aarch64__)
+#include <arm_neon.h>
+
+// NEON: six rows of A, sixteen columns of B (four q registers per row): 24 accumulators, four
+// B registers and the broadcast fit the 32 vector registers. `vfmaq_n_f32(c, b, a)` is the
+// fused c + b·a per lane, the order of the x86 kernels.
+static void micro_neon(ptrdiff_t depth, const float *a, ptrdiff_t rs, ptrdiff_t cs,
+                       const float *b, ptrdiff_t bs, float *c, ptrdiff_t ldc, ptrdiff_t rows,
+                       ptrdiff_t cols, int accumulate) {
+  float32x4_t acc[MR][4];
+  if (rows == MR) {
+    float32x4_t c00 = vdupq_n_f32(0), c01 = c00, c02 = c00, c03 = c00;
+    float32x4_t c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+    float32x4_t c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+    float32x4_t c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+    float32x4_t c40 = c00, c41 = c00, c42 = c00, c43 = c00;
+    float32x4_t c50 = c00, c51 = c00, c52 = c00, c53 = c00;
+    const float *a0 = a, *a1 = a + rs, *a2 = a + 2 * rs, *a3 = a + 3 * rs, *a4 = a + 4 * rs,
+                *a5 = a + 5 * rs;
+    for (ptrdiff_t p = 0; p < depth; p++) {
+      ptrdiff_t off = p * cs;
+      float32x4_t b0 = vld1q_f32(b), b1 = vld1q_f32(b + 4), b2 = vld1q_f32(b + 8),
+                  b3 = vld1q_f32(b + 12);
+      float x;
+      x = a0[off];
+      c00 = vfmaq_n_f32(c00, b0, x); c01 = vfmaq_n_f32(c01, b1, x);
+      c02 = vfmaq_n_f32(c02, b2, x); c03 = vfmaq_n_f32(c03, b3, x);
+      x = a1[off];
+      c10 = vfmaq_n_f32(c10, b0, x); c11 = vfmaq_n_f32(c11, b1, x);
+      c12 = vfmaq_n_f32(c12, b2, x); c13 = vfmaq_n_f32(c13, b3, x);
+      x = a2[off];
+      c20 = vfmaq_n_f32(c20, b0, x); c21 = vfmaq_n_f32(c21, b1, x);
+      c22 = vfmaq_n_f32(c22, b2, x); c23 = vfmaq_n_f32(c23, b3, x);
+      x = a3[off];
+      c30 = vfmaq_n_f32(c30, b0, x); c31 = vfmaq_n_f32(c31, b1, x);
+      c32 = vfmaq_n_f32(c32, b2, x); c33 = vfmaq_n_f32(c33, b3, x);
+      x = a4[off];
+      c40 = vfmaq_n_f32(c40, b0, x); c41 = vfmaq_n_f32(c41, b1, x);
+      c42 = vfmaq_n_f32(c42, b2, x); c43 = vfmaq_n_f32(c43, b3, x);
+      x = a5[off];
+      c50 = vfmaq_n_f32(c50, b0, x); c51 = vfmaq_n_f32(c51, b1, x);
+      c52 = vfmaq_n_f32(c52, b2, x); c53 = vfmaq_n_f32(c53, b3, x);
+      b += bs;
+    }
+    acc[0][0] = c00; acc[0][1] = c01; acc[0][2] = c02; acc[0][3] = c03;
+    acc[1][0] = c10; acc[1][1] = c11; acc[1][2] = c12; acc[1][3] = c13;
+    acc[2][0] = c20; acc[2][1] = c21; acc[2][2] = c22; acc[2][3] = c23;
+    acc[3][0] = c30; acc[3][1] = c31; acc[3][2] = c32; acc[3][3] = c33;
+    acc[4][0] = c40; acc[4][1] = c41; acc[4][2] = c42; acc[4][3] = c43;
+    acc[5][0] = c50; acc[5][1] = c51; acc[5][2] = c52; acc[5][3] = c53;
+  } else {
+    // Partial height: one row at a time, the same order per element.
+    for (ptrdiff_t r = 0; r < rows; r++) {
+      const float *ar = a + r * rs;
+      float32x4_t s0 = vdupq_n_f32(0), s1 = s0, s2 = s0, s3 = s0;
+      const float *bp = b;
+      for (ptrdiff_t p = 0; p < depth; p++) {
+        float x = ar[p * cs];
+        s0 = vfmaq_n_f32(s0, vld1q_f32(bp), x);
+        s1 = vfmaq_n_f32(s1, vld1q_f32(bp + 4), x);
+        s2 = vfmaq_n_f32(s2, vld1q_f32(bp + 8), x);
+        s3 = vfmaq_n_f32(s3, vld1q_f32(bp + 12), x);
+        bp += bs;
+      }
+      acc[r][0] = s0; acc[r][1] = s1; acc[r][2] = s2; acc[r][3] = s3;
+    }
+  }
+  if (cols == NR) {
+    for (ptrdiff_t r = 0; r < rows; r++) {
+      float *row = c + r * ldc;
+      for (int q = 0; q < 4; q++) {
+        float32x4_t value = acc[r][q];
+        if (accumulate) value = vaddq_f32(vld1q_f32(row + 4 * q), value);
+        vst1q_f32(row + 4 * q, value);
+      }
+    }
+    return;
+  }
+  float tile[MR * NR];
+  for (ptrdiff_t r = 0; r < rows; r++) {
+    for (int q = 0; q < 4; q++) vst1q_f32(tile + r * NR + 4 * q, acc[r][q]);
+  }
+  store_tile(tile, c, ldc, rows, cols, accumulate);
+}
 #endif
 
 static int best_kernel = -1;
@@ -288,14 +376,18 @@ static int best_kernel = -1;
 int strata_gemm_best_kernel(void) {
   int kernel = __atomic_load_n(&best_kernel, __ATOMIC_RELAXED);
   if (kernel < 0) {
+#if defined(__aarch64__)
+    kernel = STRATA_GEMM_KERNEL_NEON;
+#else
     kernel = detect_avx512()  ? STRATA_GEMM_KERNEL_AVX512
              : detect_avx2() ? STRATA_GEMM_KERNEL_AVX2
                              : STRATA_GEMM_KERNEL_PORTABLE;
+#endif
     // STRATA_GEMM_KERNEL=portable|avx2 picks a lesser kernel (never one the CPU lacks).
     const char *wanted = getenv("STRATA_GEMM_KERNEL");
     if (wanted != NULL) {
       if (strcmp(wanted, "portable") == 0) kernel = STRATA_GEMM_KERNEL_PORTABLE;
-      if (strcmp(wanted, "avx2") == 0 && kernel > STRATA_GEMM_KERNEL_AVX2) {
+      if (strcmp(wanted, "avx2") == 0 && (kernel == STRATA_GEMM_KERNEL_AVX512)) {
         kernel = STRATA_GEMM_KERNEL_AVX2;
       }
     }
@@ -324,6 +416,11 @@ void strata_sgemm_micro(int kernel, ptrdiff_t depth, const float *a, ptrdiff_t a
   }
   if (kernel == STRATA_GEMM_KERNEL_AVX2) {
     micro_avx2(depth, a, aRowStride, aDepthStride, b, bRowStride, c, ldc, rows, cols, accumulate);
+    return;
+  }
+#elif defined(__aarch64__)
+  if (kernel == STRATA_GEMM_KERNEL_NEON) {
+    micro_neon(depth, a, aRowStride, aDepthStride, b, bRowStride, c, ldc, rows, cols, accumulate);
     return;
   }
 #else

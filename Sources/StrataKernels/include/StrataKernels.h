@@ -19,6 +19,8 @@ extern "C" {
 /// The AVX-512 micro-kernel on 16-wide panels (6 × 16 tiles), for products with n <= 16.
 /// Never returned by `strata_gemm_best_kernel`; usable wherever the AVX-512 one is.
 #define STRATA_GEMM_KERNEL_AVX512_NARROW 3
+/// The arm64 NEON micro-kernel: 6 × 16 tiles, the same bits as the AVX2 and AVX-512 ones.
+#define STRATA_GEMM_KERNEL_NEON 4
 
 /// The fastest micro-kernel this CPU runs (one of `STRATA_GEMM_KERNEL_*`), detected once.
 /// The environment variable `STRATA_GEMM_KERNEL=portable|avx2` asks for a lesser one.

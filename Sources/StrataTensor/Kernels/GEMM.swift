@@ -32,9 +32,12 @@ enum GEMM {
     /// The fastest kernel on this CPU.
     static let best = Kernel(id: strata_gemm_best_kernel())
 
-    /// Every kernel this CPU can run: the portable one up to `best`, and the narrow AVX-512
-    /// one where AVX-512 is available.
+    /// Every kernel this CPU can run: the portable one up to `best` (portable and NEON on
+    /// arm64), and the narrow AVX-512 one where AVX-512 is available.
     static var available: [Kernel] {
+      if best.id == STRATA_GEMM_KERNEL_NEON {
+        return [Kernel(id: STRATA_GEMM_KERNEL_PORTABLE), best]
+      }
       let ladder = (0...best.id).map(Kernel.init(id:))
       return best.id == STRATA_GEMM_KERNEL_AVX512 ? ladder + [narrow] : ladder
     }
