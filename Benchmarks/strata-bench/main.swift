@@ -3,10 +3,10 @@ import Strata
 
 // strata-bench: throughput of Strata's kernels and models, with peers measured in the same run.
 //
-//   strata-bench gemm | mlp-a | mlp-s | mlp-bn | predict | convnet | convnet-predict | all
+//   strata-bench gemm | optimizers | mlp-a | mlp-s | mlp-bn | predict | convnet | convnet-predict | all
 //                [--epochs N] [--data DIR] [--threads N] [--seed N] [--samples N]
 let usage =
-  "usage: strata-bench gemm|mlp-a|mlp-s|mlp-bn|predict|convnet|convnet-predict|all [--epochs N] [--data DIR] [--threads N] [--seed N] [--samples N]"
+  "usage: strata-bench gemm|optimizers|mlp-a|mlp-s|mlp-bn|predict|convnet|convnet-predict|all [--epochs N] [--data DIR] [--threads N] [--seed N] [--samples N]"
 var arguments = Array(CommandLine.arguments.dropFirst())
 guard let command = arguments.first else {
   print(usage)
@@ -36,6 +36,8 @@ do {
   switch command {
   case "gemm":
     runGEMMBenchmark()
+  case "optimizers":
+    try runOptimizerBenchmark()
   case "all":
     runGEMMBenchmark()
     let data = try benchmarkData(dataDirectory)

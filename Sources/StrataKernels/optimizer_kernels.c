@@ -133,3 +133,114 @@ void strata_adam_update ADAM_PARAMETERS {
 void strata_rmsprop_update RMSPROP_PARAMETERS {
   rmsprop_dispatch(n, p, g, average, velocity, mean, lr, rho, momentum, epsilon);
 }
+
+// The other rules, each the expression its Swift version computed, operation for operation.
+
+STRATA_ALWAYS_INLINE void adagrad_body(long n, float *restrict p, const float *restrict g,
+                                       float *restrict accumulator, float lr, float epsilon) {
+  for (long i = 0; i < n; i++) {
+    float gi = g[i];
+    float a = accumulator[i] + gi * gi;
+    accumulator[i] = a;
+    p[i] = p[i] - lr * gi / ROOT(a + epsilon);
+  }
+}
+
+STRATA_ALWAYS_INLINE void adadelta_body(long n, float *restrict p, const float *restrict g,
+                                        float *restrict gradientAverage,
+                                        float *restrict deltaAverage, float lr, float rho,
+                                        float epsilon) {
+  const float keep = 1.0f - rho;
+  for (long i = 0; i < n; i++) {
+    float gi = g[i];
+    float eg = rho * gradientAverage[i] + keep * gi * gi;
+    gradientAverage[i] = eg;
+    float delta = -ROOT(deltaAverage[i] + epsilon) * gi / ROOT(eg + epsilon);
+    deltaAverage[i] = rho * deltaAverage[i] + keep * delta * delta;
+    p[i] = p[i] + lr * delta;
+  }
+}
+
+STRATA_ALWAYS_INLINE void adamax_body(long n, float *restrict p, const float *restrict g,
+                                      float *restrict m, float *restrict u, float lr,
+                                      float beta1, float beta2, float correction,
+                                      float epsilon) {
+  const float keep1 = 1.0f - beta1;
+  for (long i = 0; i < n; i++) {
+    float gi = g[i];
+    float mi = m[i] + (gi - m[i]) * keep1;
+    float decayed = beta2 * u[i], magnitude = fabsf(gi);
+    float ui = magnitude >= decayed ? magnitude : decayed;  // Swift.max(decayed, magnitude)
+    m[i] = mi;
+    u[i] = ui;
+    p[i] = p[i] - lr * mi / (correction * (ui + epsilon));
+  }
+}
+
+STRATA_ALWAYS_INLINE void nadam_body(long n, float *restrict p, const float *restrict g,
+                                     float *restrict m, float *restrict u, float lr,
+                                     float beta1, float beta2, float current, float next,
+                                     float product, float productNext, float secondCorrection,
+                                     float epsilon) {
+  const float keep1 = 1.0f - beta1, keep2 = 1.0f - beta2;
+  const float firstDivisor = 1.0f - productNext, gradientScale = 1.0f - current,
+              gradientDivisor = 1.0f - product;
+  for (long i = 0; i < n; i++) {
+    float gi = g[i];
+    float mi = m[i] + (gi - m[i]) * keep1;
+    float ui = u[i] + (gi * gi - u[i]) * keep2;
+    m[i] = mi;
+    u[i] = ui;
+    float mHat = next * mi / firstDivisor + gradientScale * gi / gradientDivisor;
+    float uHat = ui / secondCorrection;
+    p[i] = p[i] - mHat * lr / (ROOT(uHat) + epsilon);
+  }
+}
+
+STRATA_ALWAYS_INLINE void decay_body(long n, float *restrict p, float decay, float lr) {
+  for (long i = 0; i < n; i++) p[i] = p[i] - p[i] * decay * lr;
+}
+
+#define ADAGRAD_PARAMETERS                                                                     \
+  (long n, float *restrict p, const float *restrict g, float *restrict accumulator, float lr,   \
+   float epsilon)
+#define ADADELTA_PARAMETERS                                                                    \
+  (long n, float *restrict p, const float *restrict g, float *restrict gradientAverage,         \
+   float *restrict deltaAverage, float lr, float rho, float epsilon)
+#define ADAMAX_PARAMETERS                                                                      \
+  (long n, float *restrict p, const float *restrict g, float *restrict m, float *restrict u,    \
+   float lr, float beta1, float beta2, float correction, float epsilon)
+#define NADAM_PARAMETERS                                                                       \
+  (long n, float *restrict p, const float *restrict g, float *restrict m, float *restrict u,    \
+   float lr, float beta1, float beta2, float current, float next, float product,               \
+   float productNext, float secondCorrection, float epsilon)
+#define DECAY_PARAMETERS (long n, float *restrict p, float decay, float lr)
+
+STRATA_MULTIVERSION(adagrad, ADAGRAD_PARAMETERS, (n, p, g, accumulator, lr, epsilon))
+STRATA_MULTIVERSION(adadelta, ADADELTA_PARAMETERS,
+                    (n, p, g, gradientAverage, deltaAverage, lr, rho, epsilon))
+STRATA_MULTIVERSION(adamax, ADAMAX_PARAMETERS,
+                    (n, p, g, m, u, lr, beta1, beta2, correction, epsilon))
+STRATA_MULTIVERSION(nadam, NADAM_PARAMETERS,
+                    (n, p, g, m, u, lr, beta1, beta2, current, next, product, productNext,
+                     secondCorrection, epsilon))
+STRATA_MULTIVERSION(decay, DECAY_PARAMETERS, (n, p, decay, lr))
+
+void strata_adagrad_update ADAGRAD_PARAMETERS {
+  adagrad_dispatch(n, p, g, accumulator, lr, epsilon);
+}
+
+void strata_adadelta_update ADADELTA_PARAMETERS {
+  adadelta_dispatch(n, p, g, gradientAverage, deltaAverage, lr, rho, epsilon);
+}
+
+void strata_adamax_update ADAMAX_PARAMETERS {
+  adamax_dispatch(n, p, g, m, u, lr, beta1, beta2, correction, epsilon);
+}
+
+void strata_nadam_update NADAM_PARAMETERS {
+  nadam_dispatch(n, p, g, m, u, lr, beta1, beta2, current, next, product, productNext,
+                 secondCorrection, epsilon);
+}
+
+void strata_weight_decay DECAY_PARAMETERS { decay_dispatch(n, p, decay, lr); }

@@ -91,3 +91,102 @@ private func values(_ count: Int, seed: UInt64, in range: ClosedRange<Float>) ->
   }
   #expect(abs(p[0] - -0.754_906_01) < 1e-6)
 }
+
+/// Runs `body` with mutable buffers over copies of `arrays`, returning the arrays after.
+private func updated(
+  _ arrays: [[Float]], _ body: ([UnsafeMutableBufferPointer<Float>]) -> Void
+) -> [[Float]] {
+  var copies = arrays
+  let buffers = copies.indices.map { index in
+    let pointer = UnsafeMutablePointer<Float>.allocate(capacity: copies[index].count)
+    pointer.initialize(from: copies[index], count: copies[index].count)
+    return UnsafeMutableBufferPointer(start: pointer, count: copies[index].count)
+  }
+  body(buffers)
+  for (index, buffer) in buffers.enumerated() {
+    copies[index] = Array(buffer)
+    buffer.baseAddress!.deallocate()
+  }
+  return copies
+}
+
+@Test func theOtherRulesMatchTheirScalarFormulasBitForBit() {
+  // Adagrad, Adadelta, Adamax, Nadam and weight decay as C passes (vector bodies, tails and a
+  // split over threads): each equals the Swift formula it replaced, operation for operation.
+  let count = 100_003
+  let p = values(count, seed: 11, in: -1...1)
+  let g = values(count, seed: 12, in: -1...1)
+  let m = values(count, seed: 13, in: -0.1...0.1)
+  let u = values(count, seed: 14, in: 0...0.01)
+  let (lr, rho, beta1, beta2, epsilon): (Float, Float, Float, Float, Float) = (
+    0.01, 0.95, 0.9, 0.999, 1e-7
+  )
+  func scalar(
+    _ first: [Float]? = nil, _ rule: (Int, inout Float, inout Float, inout Float) -> Void
+  ) -> [[Float]] {
+    var (pp, mm, uu) = (p, first ?? m, u)
+    for i in 0..<count { rule(i, &pp[i], &mm[i], &uu[i]) }
+    return [pp, mm, uu]
+  }
+  // Adagrad keeps its accumulator in the third array, Adadelta its Eg there and Ed in the
+  // second.
+  let gradient = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)
+  _ = gradient.initialize(from: g)
+  defer { gradient.deallocate() }
+  let gg = UnsafeBufferPointer(gradient)
+  #expect(
+    updated([p, m, u]) { b in
+      OptimizerUpdate.adagrad(
+        parameter: b[0], gradient: gg, accumulator: b[2], learningRate: lr, epsilon: epsilon)
+    }
+      == scalar { i, p, _, a in
+        a += g[i] * g[i]
+        p -= lr * g[i] / (a + epsilon).squareRoot()
+      })
+  // Adadelta's Ed under a root: non-negative, as the first array for it.
+  let squares = values(count, seed: 15, in: 0...0.01)
+  #expect(
+    updated([p, squares, u]) { b in
+      OptimizerUpdate.adadelta(
+        parameter: b[0], gradient: gg, gradientAverage: b[2], deltaAverage: b[1],
+        learningRate: lr, rho: rho, epsilon: epsilon)
+    }
+      == scalar(squares) { i, p, ed, eg in
+        eg = rho * eg + (1 - rho) * g[i] * g[i]
+        let delta = -(ed + epsilon).squareRoot() * g[i] / (eg + epsilon).squareRoot()
+        ed = rho * ed + (1 - rho) * delta * delta
+        p += lr * delta
+      })
+  let correction: Float = 1 - Foundation.pow(beta1, 3)
+  #expect(
+    updated([p, m, u]) { b in
+      OptimizerUpdate.adamax(
+        parameter: b[0], gradient: gg, firstMoment: b[1], infinityNorm: b[2], learningRate: lr,
+        beta1: beta1, beta2: beta2, correction: correction, epsilon: epsilon)
+    }
+      == scalar { i, p, m, u in
+        m += (g[i] - m) * (1 - beta1)
+        u = Swift.max(beta2 * u, Swift.abs(g[i]))
+        p -= lr * m / (correction * (u + epsilon))
+      })
+  let (current, next, product, productNext, second): (Float, Float, Float, Float, Float) = (
+    0.854, 0.856, 0.62, 0.53, 0.003
+  )
+  #expect(
+    updated([p, m, u]) { b in
+      OptimizerUpdate.nadam(
+        parameter: b[0], gradient: gg, firstMoment: b[1], secondMoment: b[2], learningRate: lr,
+        beta1: beta1, beta2: beta2, current: current, next: next, product: product,
+        productNext: productNext, secondCorrection: second, epsilon: epsilon)
+    }
+      == scalar { i, p, m, u in
+        m += (g[i] - m) * (1 - beta1)
+        u += (g[i] * g[i] - u) * (1 - beta2)
+        let mHat = next * m / (1 - productNext) + (1 - current) * g[i] / (1 - product)
+        p -= mHat * lr / ((u / second).squareRoot() + epsilon)
+      })
+  #expect(
+    updated([p, m, u]) { b in
+      OptimizerUpdate.weightDecay(parameter: b[0], decay: 0.004, learningRate: lr)
+    } == scalar { _, p, _, _ in p -= p * 0.004 * lr })
+}

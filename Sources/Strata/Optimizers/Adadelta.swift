@@ -37,15 +37,9 @@ public final class Adadelta: Optimizer {
     parameter: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>,
     slots: [UnsafeMutableBufferPointer<Float>], learningRate lr: Float, step: Int
   ) {
-    let (gradientAverage, deltaAverage) = (slots[0], slots[1])
-    for i in parameter.indices {
-      let g = gradient[i]
-      gradientAverage[i] = rho * gradientAverage[i] + (1 - rho) * g * g
-      let delta =
-        -(deltaAverage[i] + epsilon).squareRoot() * g / (gradientAverage[i] + epsilon).squareRoot()
-      deltaAverage[i] = rho * deltaAverage[i] + (1 - rho) * delta * delta
-      parameter[i] += lr * delta
-    }
+    OptimizerUpdate.adadelta(
+      parameter: parameter, gradient: gradient, gradientAverage: slots[0],
+      deltaAverage: slots[1], learningRate: lr, rho: rho, epsilon: epsilon)
   }
 
   /// The shared options, `rho` and `epsilon`.

@@ -39,12 +39,9 @@ public final class Adagrad: Optimizer {
     parameter: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>,
     slots: [UnsafeMutableBufferPointer<Float>], learningRate lr: Float, step: Int
   ) {
-    let accumulator = slots[0]
-    for i in parameter.indices {
-      let g = gradient[i]
-      accumulator[i] += g * g
-      parameter[i] -= lr * g / (accumulator[i] + epsilon).squareRoot()
-    }
+    OptimizerUpdate.adagrad(
+      parameter: parameter, gradient: gradient, accumulator: slots[0], learningRate: lr,
+      epsilon: epsilon)
   }
 
   /// The shared options, `initial_accumulator_value` and `epsilon`.

@@ -43,13 +43,9 @@ public final class Adamax: Optimizer {
     slots: [UnsafeMutableBufferPointer<Float>], learningRate lr: Float, step: Int
   ) {
     let correction = 1 - Foundation.pow(beta1, Float(step))
-    let (m, u) = (slots[0], slots[1])
-    for i in parameter.indices {
-      let g = gradient[i]
-      m[i] += (g - m[i]) * (1 - beta1)
-      u[i] = Swift.max(beta2 * u[i], Swift.abs(g))
-      parameter[i] -= lr * m[i] / (correction * (u[i] + epsilon))
-    }
+    OptimizerUpdate.adamax(
+      parameter: parameter, gradient: gradient, firstMoment: slots[0], infinityNorm: slots[1],
+      learningRate: lr, beta1: beta1, beta2: beta2, correction: correction, epsilon: epsilon)
   }
 
   /// The shared options, `beta_1`, `beta_2` and `epsilon`.

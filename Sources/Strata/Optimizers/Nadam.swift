@@ -62,15 +62,11 @@ public final class Nadam: Optimizer {
     let product = momentumProduct
     let productNext = product * next
     let secondCorrection = 1 - Foundation.pow(beta2, Float(step))
-    let (m, u) = (slots[0], slots[1])
-    for i in parameter.indices {
-      let g = gradient[i]
-      m[i] += (g - m[i]) * (1 - beta1)
-      u[i] += (g * g - u[i]) * (1 - beta2)
-      let mHat = next * m[i] / (1 - productNext) + (1 - current) * g / (1 - product)
-      let uHat = u[i] / secondCorrection
-      parameter[i] -= mHat * lr / (uHat.squareRoot() + epsilon)
-    }
+    OptimizerUpdate.nadam(
+      parameter: parameter, gradient: gradient, firstMoment: slots[0], secondMoment: slots[1],
+      learningRate: lr, beta1: beta1, beta2: beta2, current: current, next: next,
+      product: product, productNext: productNext, secondCorrection: secondCorrection,
+      epsilon: epsilon)
   }
 
   /// The shared options, `beta_1`, `beta_2` and `epsilon`.

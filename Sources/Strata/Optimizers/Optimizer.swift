@@ -129,7 +129,7 @@ extension Optimizer {
       let slots = core.slotBuffers(for: weight, count: slotCount, initialValue: initialSlotValue)
       if let weightDecay = core.weightDecay, weightDecay != 0 {
         weight.value.withUnsafeMutableScalars { p in
-          for i in p.indices { p[i] -= p[i] * weightDecay * rate }
+          OptimizerUpdate.weightDecay(parameter: p, decay: weightDecay, learningRate: rate)
         }
       }
       weight.value.withUnsafeMutableScalars { parameter in

@@ -59,6 +59,30 @@ void strata_adam_update(long n, float *p, const float *g, float *m, float *v, fl
 void strata_rmsprop_update(long n, float *p, const float *g, float *average, float *velocity,
                            float *mean, float lr, float rho, float momentum, float epsilon);
 
+/// One Adagrad step: `acc += g²`, `p −= lr · g / √(acc + ε)`.
+void strata_adagrad_update(long n, float *p, const float *g, float *accumulator, float lr,
+                           float epsilon);
+
+/// One Adadelta step: `Eg = ρEg + (1 − ρ)g²`, `Δ = −√(Ed + ε) · g / √(Eg + ε)`,
+/// `Ed = ρEd + (1 − ρ)Δ²`, `p += lr · Δ`.
+void strata_adadelta_update(long n, float *p, const float *g, float *gradientAverage,
+                            float *deltaAverage, float lr, float rho, float epsilon);
+
+/// One Adamax step: `m += (g − m)(1 − β₁)`, `u = max(β₂u, |g|)`,
+/// `p −= lr · m / (correction · (u + ε))` with `correction = 1 − β₁ᵗ`.
+void strata_adamax_update(long n, float *p, const float *g, float *m, float *u, float lr,
+                          float beta1, float beta2, float correction, float epsilon);
+
+/// One Nadam step (Keras's): `m += (g − m)(1 − β₁)`, `u += (g² − u)(1 − β₂)`,
+/// `m̂ = next · m / (1 − productNext) + (1 − current) · g / (1 − product)`,
+/// `û = u / secondCorrection`, `p −= m̂ · lr / (√û + ε)`.
+void strata_nadam_update(long n, float *p, const float *g, float *m, float *u, float lr,
+                         float beta1, float beta2, float current, float next, float product,
+                         float productNext, float secondCorrection, float epsilon);
+
+/// Decoupled weight decay: `p −= p · decay · lr`.
+void strata_weight_decay(long n, float *p, float decay, float lr);
+
 /// Per-feature batch mean and biased variance of features `first..<last` of a row-major
 /// [rows, features] matrix, accumulated in double (two passes: the mean, then Σ(x − mean)²).
 void strata_batch_norm_statistics(long rows, long features, long first, long last,

@@ -82,6 +82,95 @@ public enum OptimizerUpdate {
     }
   }
 
+  /// One Adagrad step, as Keras's `Adagrad.update_step`: `acc += g²`,
+  /// `p −= lr · g / √(acc + ε)`.
+  public static func adagrad(
+    parameter: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>,
+    accumulator: UnsafeMutableBufferPointer<Float>, learningRate: Float, epsilon: Float
+  ) {
+    let count = checkedCount(parameter, gradient, [accumulator], "adagrad")
+    let (p, g, a) = (parameter.baseAddress, gradient.baseAddress, accumulator.baseAddress)
+    forChunks(count) { start, length in
+      strata_adagrad_update(length, p! + start, g! + start, a! + start, learningRate, epsilon)
+    }
+  }
+
+  /// One Adadelta step, as Keras's: `Eg = ρEg + (1 − ρ)g²`,
+  /// `Δ = −√(Ed + ε) · g / √(Eg + ε)`, `Ed = ρEd + (1 − ρ)Δ²`, `p += lr · Δ`.
+  public static func adadelta(
+    parameter: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>,
+    gradientAverage: UnsafeMutableBufferPointer<Float>,
+    deltaAverage: UnsafeMutableBufferPointer<Float>, learningRate: Float, rho: Float,
+    epsilon: Float
+  ) {
+    let count = checkedCount(parameter, gradient, [gradientAverage, deltaAverage], "adadelta")
+    let (p, g) = (parameter.baseAddress, gradient.baseAddress)
+    let (eg, ed) = (gradientAverage.baseAddress, deltaAverage.baseAddress)
+    forChunks(count) { start, length in
+      strata_adadelta_update(
+        length, p! + start, g! + start, eg! + start, ed! + start, learningRate, rho, epsilon)
+    }
+  }
+
+  /// One Adamax step, as Keras's: `m += (g − m)(1 − β₁)`, `u = max(β₂u, |g|)`,
+  /// `p −= lr · m / (correction · (u + ε))`, with `correction = 1 − β₁ᵗ`.
+  public static func adamax(
+    parameter: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>,
+    firstMoment: UnsafeMutableBufferPointer<Float>, infinityNorm: UnsafeMutableBufferPointer<Float>,
+    learningRate: Float, beta1: Float, beta2: Float, correction: Float, epsilon: Float
+  ) {
+    let count = checkedCount(parameter, gradient, [firstMoment, infinityNorm], "adamax")
+    let (p, g) = (parameter.baseAddress, gradient.baseAddress)
+    let (m, u) = (firstMoment.baseAddress, infinityNorm.baseAddress)
+    forChunks(count) { start, length in
+      strata_adamax_update(
+        length, p! + start, g! + start, m! + start, u! + start, learningRate, beta1, beta2,
+        correction, epsilon)
+    }
+  }
+
+  /// One Nadam step, as Keras's: `m += (g − m)(1 − β₁)`, `u += (g² − u)(1 − β₂)`,
+  /// `m̂ = next · m / (1 − productNext) + (1 − current) · g / (1 − product)`,
+  /// `û = u / secondCorrection`, `p −= m̂ · lr / (√û + ε)`.
+  public static func nadam(
+    parameter: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>,
+    firstMoment: UnsafeMutableBufferPointer<Float>, secondMoment: UnsafeMutableBufferPointer<Float>,
+    learningRate: Float, beta1: Float, beta2: Float, current: Float, next: Float,
+    product: Float, productNext: Float, secondCorrection: Float, epsilon: Float
+  ) {
+    let count = checkedCount(parameter, gradient, [firstMoment, secondMoment], "nadam")
+    let (p, g) = (parameter.baseAddress, gradient.baseAddress)
+    let (m, u) = (firstMoment.baseAddress, secondMoment.baseAddress)
+    forChunks(count) { start, length in
+      strata_nadam_update(
+        length, p! + start, g! + start, m! + start, u! + start, learningRate, beta1, beta2,
+        current, next, product, productNext, secondCorrection, epsilon)
+    }
+  }
+
+  /// Decoupled weight decay, as Keras's `BaseOptimizer._apply_weight_decay`:
+  /// `p −= p · decay · lr`.
+  public static func weightDecay(
+    parameter: UnsafeMutableBufferPointer<Float>, decay: Float, learningRate: Float
+  ) {
+    let p = parameter.baseAddress
+    forChunks(parameter.count) { start, length in
+      strata_weight_decay(length, p! + start, decay, learningRate)
+    }
+  }
+
+  /// The parameter's count, after checking that every buffer has it.
+  private static func checkedCount(
+    _ parameter: UnsafeMutableBufferPointer<Float>, _ gradient: UnsafeBufferPointer<Float>,
+    _ slots: [UnsafeMutableBufferPointer<Float>], _ rule: String
+  ) -> Int {
+    let count = parameter.count
+    precondition(
+      gradient.count == count && slots.allSatisfy { $0.count == count },
+      "OptimizerUpdate.\(rule): buffers of different sizes")
+    return count
+  }
+
   /// Runs `body(start, length)` over `0..<count` in contiguous chunks, on several threads when
   /// the pass is large enough to pay for them.
   private static func forChunks(_ count: Int, _ body: (Int, Int) -> Void) {
