@@ -29,8 +29,7 @@
 
 STRATA_ALWAYS_INLINE void adam_body(long n, float *restrict p, const float *restrict g,
                              float *restrict m, float *restrict v, float *restrict vmax,
-                             float alpha, float beta1, float beta2, float epsilon) {
-  const float keep1 = 1.0f - beta1, keep2 = 1.0f - beta2;
+                             float alpha, float keep1, float keep2, float epsilon) {
   if (vmax) {
     for (long i = 0; i < n; i++) {
       float gi = g[i];
@@ -113,21 +112,21 @@ STRATA_ALWAYS_INLINE void sgd_body(long n, float *restrict p, const float *restr
    float momentum, int nesterov)
 #define ADAM_PARAMETERS                                                                        \
   (long n, float *restrict p, const float *restrict g, float *restrict m, float *restrict v,    \
-   float *restrict vmax, float alpha, float beta1, float beta2, float epsilon)
+   float *restrict vmax, float alpha, float keep1, float keep2, float epsilon)
 #define RMSPROP_PARAMETERS                                                                     \
   (long n, float *restrict p, const float *restrict g, float *restrict average,                 \
    float *restrict velocity, float *restrict mean, float lr, float rho, float momentum,         \
    float epsilon)
 
 STRATA_MULTIVERSION(sgd, SGD_PARAMETERS, (n, p, g, velocity, lr, momentum, nesterov))
-STRATA_MULTIVERSION(adam, ADAM_PARAMETERS, (n, p, g, m, v, vmax, alpha, beta1, beta2, epsilon))
+STRATA_MULTIVERSION(adam, ADAM_PARAMETERS, (n, p, g, m, v, vmax, alpha, keep1, keep2, epsilon))
 STRATA_MULTIVERSION(rmsprop, RMSPROP_PARAMETERS,
                     (n, p, g, average, velocity, mean, lr, rho, momentum, epsilon))
 
 void strata_sgd_update SGD_PARAMETERS { sgd_dispatch(n, p, g, velocity, lr, momentum, nesterov); }
 
 void strata_adam_update ADAM_PARAMETERS {
-  adam_dispatch(n, p, g, m, v, vmax, alpha, beta1, beta2, epsilon);
+  adam_dispatch(n, p, g, m, v, vmax, alpha, keep1, keep2, epsilon);
 }
 
 void strata_rmsprop_update RMSPROP_PARAMETERS {

@@ -34,7 +34,7 @@ private func values(_ count: Int, seed: UInt64, in range: ClosedRange<Float>) ->
         v.withUnsafeMutableBufferPointer { vv in
           OptimizerUpdate.adam(
             parameter: pp, gradient: gg, firstMoment: mm, secondMoment: vv, maximum: nil,
-            alpha: alpha, beta1: beta1, beta2: beta2, epsilon: epsilon)
+            alpha: alpha, oneMinusBeta1: 1 - beta1, oneMinusBeta2: 1 - beta2, epsilon: epsilon)
         }
       }
     }
@@ -58,7 +58,7 @@ private func values(_ count: Int, seed: UInt64, in range: ClosedRange<Float>) ->
             top.withUnsafeMutableBufferPointer { tt in
               OptimizerUpdate.adam(
                 parameter: pp, gradient: gg, firstMoment: mm, secondMoment: vv, maximum: tt,
-                alpha: alpha, beta1: 0.9, beta2: 0.5, epsilon: 1e-7)
+                alpha: alpha, oneMinusBeta1: 1 - 0.9, oneMinusBeta2: 1 - 0.5, epsilon: 1e-7)
             }
           }
         }

@@ -78,10 +78,20 @@ func adamStep(
   beta2: Float, epsilon: Float, amsgrad: Bool
 ) {
   let t = Float(step)
+  // The bias corrections use the float32 betas (Keras casts them to the variable's dtype)...
   let alpha = lr * (1 - Foundation.pow(beta2, t)).squareRoot() / (1 - Foundation.pow(beta1, t))
   OptimizerUpdate.adam(
     parameter: parameter, gradient: gradient, firstMoment: slots[0], secondMoment: slots[1],
-    maximum: amsgrad ? slots[2] : nil, alpha: alpha, beta1: beta1, beta2: beta2, epsilon: epsilon)
+    maximum: amsgrad ? slots[2] : nil, alpha: alpha, oneMinusBeta1: kerasComplement(beta1),
+    oneMinusBeta2: kerasComplement(beta2), epsilon: epsilon)
+}
+
+/// `1 − beta` as Keras computes it in `Adam.update_step`: from the Python float the user
+/// wrote, in double, then rounded to float32 — the shortest decimal of the Float (0.999) taken
+/// as a double. For β₂ = 0.999 that is 0.001 (float32 0.0010000000475), where `1 − 0.999` in
+/// float32 is 0.00099998713, 1.29e-5 smaller.
+func kerasComplement(_ beta: Float) -> Float {
+  Float(1 - (Double(beta.description) ?? Double(beta)))
 }
 
 extension Optimizer where Self == Adam {

@@ -47,11 +47,12 @@ void strata_sgemm_micro(int kernel, ptrdiff_t depth, const float *a, ptrdiff_t a
 void strata_sgd_update(long n, float *p, const float *g, float *velocity, float lr,
                        float momentum, int nesterov);
 
-/// One Adam step over `n` parameters: `m += (g − m)(1 − β₁)`, `v += (g² − v)(1 − β₂)`,
-/// `p −= alpha · m / (√v̂ + ε)` where `v̂` is `v`, or with `vmax` (AMSGrad, may be NULL) the
-/// running maximum of `v`, stored back into `vmax`. `alpha` carries the bias corrections.
+/// One Adam step over `n` parameters: `m += (g − m)·keep1`, `v += (g² − v)·keep2` (the
+/// factors 1 − β₁ and 1 − β₂, rounded as the caller wants them), `p −= alpha · m / (√v̂ + ε)`
+/// where `v̂` is `v`, or with `vmax` (AMSGrad, may be NULL) the running maximum of `v`, stored
+/// back into `vmax`. `alpha` carries the bias corrections.
 void strata_adam_update(long n, float *p, const float *g, float *m, float *v, float *vmax,
-                        float alpha, float beta1, float beta2, float epsilon);
+                        float alpha, float keep1, float keep2, float epsilon);
 
 /// One RMSprop step over `n` parameters: `a = ρa + (1 − ρ)g²`; centred (`mean` not NULL):
 /// `ḡ = ρḡ + (1 − ρ)g`, `a − ḡ²` under the root; `Δ = lr · g / √(· + ε)`; with `velocity`

@@ -31,14 +31,16 @@ public enum OptimizerUpdate {
   ///
   /// `m += (g − m)(1 − β₁)`, `v += (g² − v)(1 − β₂)`, `p −= alpha · m / (√v + ε)`.
   ///
+  /// `oneMinusBeta1` and `oneMinusBeta2` are the factors 1 − β as the caller rounds them (Keras
+  /// computes them in double from the Python floats, then rounds to float32).
   /// `alpha` is the learning rate with the bias corrections folded in,
   /// `lr · √(1 − β₂ᵗ) / (1 − β₁ᵗ)`. With `maximum` (AMSGrad) the running maximum of `v` is
   /// kept there and used under the root. All buffers have the parameter's count.
   public static func adam(
     parameter: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>,
     firstMoment: UnsafeMutableBufferPointer<Float>, secondMoment: UnsafeMutableBufferPointer<Float>,
-    maximum: UnsafeMutableBufferPointer<Float>?, alpha: Float, beta1: Float, beta2: Float,
-    epsilon: Float
+    maximum: UnsafeMutableBufferPointer<Float>?, alpha: Float, oneMinusBeta1: Float,
+    oneMinusBeta2: Float, epsilon: Float
   ) {
     let count = parameter.count
     precondition(
@@ -53,7 +55,7 @@ public enum OptimizerUpdate {
     forChunks(count) { start, length in
       strata_adam_update(
         length, p! + start, g! + start, m! + start, v! + start, top.map { $0 + start }, alpha,
-        beta1, beta2, epsilon)
+        oneMinusBeta1, oneMinusBeta2, epsilon)
     }
   }
 
