@@ -159,3 +159,35 @@ func optimizerMatchesKerasAfterTwoEpochs(name: String, expected: [Float]) throws
   #expect(kerasComplement(0.999) == Float(0.001))
   #expect(kerasComplement(0.9) == Float(0.1))
 }
+
+@Test func shorthandsTakeEveryArgumentTheClassesDo() throws {
+  // `.adam(…)` and the others accept what their classes' initializers do, so
+  // `optimizer: .adam(amsgrad: true, clipNorm: 1)` needs no class name.
+  let pairs: [(any Optimizer, any Optimizer)] = [
+    (
+      .sgd(momentum: 0.9, nesterov: true, clipValue: 0.5),
+      SGD(momentum: 0.9, nesterov: true, clipValue: 0.5)
+    ),
+    (.rmsprop(centered: true, globalClipNorm: 2), RMSprop(centered: true, globalClipNorm: 2)),
+    (
+      .adam(amsgrad: true, clipNorm: 1, weightDecay: 0.01),
+      Adam(amsgrad: true, clipNorm: 1, weightDecay: 0.01)
+    ),
+    (
+      .adamW(weightDecay: 0.1, amsgrad: true, clipValue: 3),
+      AdamW(weightDecay: 0.1, amsgrad: true, clipValue: 3)
+    ),
+    (
+      .adagrad(initialAccumulatorValue: 0.5, clipNorm: 4),
+      Adagrad(initialAccumulatorValue: 0.5, clipNorm: 4)
+    ),
+    (.adadelta(rho: 0.9, weightDecay: 0.2), Adadelta(rho: 0.9, weightDecay: 0.2)),
+    (.adamax(beta2: 0.99, globalClipNorm: 1), Adamax(beta2: 0.99, globalClipNorm: 1)),
+    (.nadam(epsilon: 1e-5, clipValue: 0.1), Nadam(epsilon: 1e-5, clipValue: 0.1)),
+  ]
+  for (shorthand, instance) in pairs {
+    #expect(shorthand.configuration == instance.configuration, "\(instance.name)")
+    let defaults = try type(of: instance).init(configuration: [:])
+    #expect(shorthand.configuration != defaults.configuration)
+  }
+}

@@ -59,10 +59,14 @@ public final class Adadelta: Optimizer {
 extension Optimizer where Self == Adadelta {
   /// Adadelta with Keras's defaults.
   public static var adadelta: Adadelta { Adadelta() }
-  /// Adadelta.
-  public static func adadelta(learningRate: Float = 0.001, rho: Float = 0.95, epsilon: Float = 1e-7)
-    -> Adadelta
-  {
-    Adadelta(learningRate: learningRate, rho: rho, epsilon: epsilon)
+  /// Adadelta with every argument of its initializer (Keras's `keras.optimizers.Adadelta`; the
+  /// `decay` argument Keras 3 ignores is left out).
+  public static func adadelta(
+    learningRate: Float = 0.001, rho: Float = 0.95, epsilon: Float = 1e-7, clipNorm: Float? = nil,
+    clipValue: Float? = nil, globalClipNorm: Float? = nil, weightDecay: Float? = nil
+  ) -> Adadelta {
+    Adadelta(
+      learningRate: learningRate, rho: rho, epsilon: epsilon, clipNorm: clipNorm,
+      clipValue: clipValue, globalClipNorm: globalClipNorm, weightDecay: weightDecay)
   }
 }

@@ -63,12 +63,16 @@ public final class Adagrad: Optimizer {
 extension Optimizer where Self == Adagrad {
   /// Adagrad with Keras's defaults.
   public static var adagrad: Adagrad { Adagrad() }
-  /// Adagrad.
+  /// Adagrad with every argument of its initializer (Keras's `keras.optimizers.Adagrad`; the
+  /// `decay` argument Keras 3 ignores is left out).
   public static func adagrad(
-    learningRate: Float = 0.001, initialAccumulatorValue: Float = 0.1, epsilon: Float = 1e-7
+    learningRate: Float = 0.001, initialAccumulatorValue: Float = 0.1, epsilon: Float = 1e-7,
+    clipNorm: Float? = nil, clipValue: Float? = nil, globalClipNorm: Float? = nil,
+    weightDecay: Float? = nil
   ) -> Adagrad {
     Adagrad(
-      learningRate: learningRate, initialAccumulatorValue: initialAccumulatorValue, epsilon: epsilon
-    )
+      learningRate: learningRate, initialAccumulatorValue: initialAccumulatorValue,
+      epsilon: epsilon, clipNorm: clipNorm, clipValue: clipValue, globalClipNorm: globalClipNorm,
+      weightDecay: weightDecay)
   }
 }

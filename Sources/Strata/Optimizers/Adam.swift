@@ -97,11 +97,16 @@ func kerasComplement(_ beta: Float) -> Float {
 extension Optimizer where Self == Adam {
   /// Adam with Keras's defaults.
   public static var adam: Adam { Adam() }
-  /// Adam.
+  /// Adam with every argument of its initializer (Keras's `keras.optimizers.Adam`; the
+  /// `decay` argument Keras 3 ignores is left out).
   public static func adam(
     learningRate: Float = 0.001, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-7,
-    amsgrad: Bool = false
+    amsgrad: Bool = false, clipNorm: Float? = nil, clipValue: Float? = nil,
+    globalClipNorm: Float? = nil, weightDecay: Float? = nil
   ) -> Adam {
-    Adam(learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon, amsgrad: amsgrad)
+    Adam(
+      learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon, amsgrad: amsgrad,
+      clipNorm: clipNorm, clipValue: clipValue, globalClipNorm: globalClipNorm,
+      weightDecay: weightDecay)
   }
 }

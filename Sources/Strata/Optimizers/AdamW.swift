@@ -79,8 +79,16 @@ public final class AdamW: Optimizer {
 extension Optimizer where Self == AdamW {
   /// AdamW with Keras's defaults.
   public static var adamW: AdamW { AdamW() }
-  /// AdamW.
-  public static func adamW(learningRate: Float = 0.001, weightDecay: Float = 0.004) -> AdamW {
-    AdamW(learningRate: learningRate, weightDecay: weightDecay)
+  /// AdamW with every argument of its initializer (Keras's `keras.optimizers.AdamW`; the
+  /// `decay` argument Keras 3 ignores is left out).
+  public static func adamW(
+    learningRate: Float = 0.001, weightDecay: Float = 0.004, beta1: Float = 0.9,
+    beta2: Float = 0.999, epsilon: Float = 1e-7, amsgrad: Bool = false, clipNorm: Float? = nil,
+    clipValue: Float? = nil, globalClipNorm: Float? = nil
+  ) -> AdamW {
+    AdamW(
+      learningRate: learningRate, weightDecay: weightDecay, beta1: beta1, beta2: beta2,
+      epsilon: epsilon, amsgrad: amsgrad, clipNorm: clipNorm, clipValue: clipValue,
+      globalClipNorm: globalClipNorm)
   }
 }

@@ -66,8 +66,15 @@ public final class Adamax: Optimizer {
 extension Optimizer where Self == Adamax {
   /// Adamax with Keras's defaults.
   public static var adamax: Adamax { Adamax() }
-  /// Adamax.
-  public static func adamax(learningRate: Float = 0.001) -> Adamax {
-    Adamax(learningRate: learningRate)
+  /// Adamax with every argument of its initializer (Keras's `keras.optimizers.Adamax`; the
+  /// `decay` argument Keras 3 ignores is left out).
+  public static func adamax(
+    learningRate: Float = 0.001, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-7,
+    clipNorm: Float? = nil, clipValue: Float? = nil, globalClipNorm: Float? = nil,
+    weightDecay: Float? = nil
+  ) -> Adamax {
+    Adamax(
+      learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon, clipNorm: clipNorm,
+      clipValue: clipValue, globalClipNorm: globalClipNorm, weightDecay: weightDecay)
   }
 }

@@ -87,8 +87,15 @@ public final class Nadam: Optimizer {
 extension Optimizer where Self == Nadam {
   /// Nadam with Keras's defaults.
   public static var nadam: Nadam { Nadam() }
-  /// Nadam.
-  public static func nadam(learningRate: Float = 0.001) -> Nadam {
-    Nadam(learningRate: learningRate)
+  /// Nadam with every argument of its initializer (Keras's `keras.optimizers.Nadam`; the
+  /// `decay` argument Keras 3 ignores is left out).
+  public static func nadam(
+    learningRate: Float = 0.001, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-7,
+    clipNorm: Float? = nil, clipValue: Float? = nil, globalClipNorm: Float? = nil,
+    weightDecay: Float? = nil
+  ) -> Nadam {
+    Nadam(
+      learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon, clipNorm: clipNorm,
+      clipValue: clipValue, globalClipNorm: globalClipNorm, weightDecay: weightDecay)
   }
 }

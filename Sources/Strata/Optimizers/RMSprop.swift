@@ -74,13 +74,16 @@ extension Optimizer where Self == RMSprop {
   /// RMSprop with Keras's defaults.
   public static var rmsprop: RMSprop { RMSprop() }
 
-  /// RMSprop.
+  /// RMSprop with every argument of its initializer (Keras's `keras.optimizers.RMSprop`; the
+  /// `decay` argument Keras 3 ignores is left out).
   public static func rmsprop(
     learningRate: Float = 0.001, rho: Float = 0.9, momentum: Float = 0, epsilon: Float = 1e-7,
-    centered: Bool = false
+    centered: Bool = false, clipNorm: Float? = nil, clipValue: Float? = nil,
+    globalClipNorm: Float? = nil, weightDecay: Float? = nil
   ) -> RMSprop {
     RMSprop(
-      learningRate: learningRate, rho: rho, momentum: momentum, epsilon: epsilon, centered: centered
-    )
+      learningRate: learningRate, rho: rho, momentum: momentum, epsilon: epsilon,
+      centered: centered, clipNorm: clipNorm, clipValue: clipValue, globalClipNorm: globalClipNorm,
+      weightDecay: weightDecay)
   }
 }

@@ -69,10 +69,14 @@ extension Optimizer where Self == SGD {
   /// SGD with Keras's defaults.
   public static var sgd: SGD { SGD() }
 
-  /// Stochastic gradient descent.
-  public static func sgd(learningRate: Float = 0.01, momentum: Float = 0, nesterov: Bool = false)
-    -> SGD
-  {
-    SGD(learningRate: learningRate, momentum: momentum, nesterov: nesterov)
+  /// SGD with every argument of its initializer (Keras's `keras.optimizers.SGD`; the
+  /// `decay` argument Keras 3 ignores is left out).
+  public static func sgd(
+    learningRate: Float = 0.01, momentum: Float = 0, nesterov: Bool = false, clipNorm: Float? = nil,
+    clipValue: Float? = nil, globalClipNorm: Float? = nil, weightDecay: Float? = nil
+  ) -> SGD {
+    SGD(
+      learningRate: learningRate, momentum: momentum, nesterov: nesterov, clipNorm: clipNorm,
+      clipValue: clipValue, globalClipNorm: globalClipNorm, weightDecay: weightDecay)
   }
 }
