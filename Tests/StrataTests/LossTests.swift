@@ -88,5 +88,44 @@ import Testing
   try expectRoundTrip(Huber(delta: 0.5))
   try expectRoundTrip(Hinge())
   try expectRoundTrip(KLDivergence())
+  for loss: any Loss in [
+    MeanSquaredLogarithmicError(), MeanAbsolutePercentageError(), LogCosh(), Poisson(),
+    SquaredHinge(), CategoricalHinge(), CosineSimilarity(),
+  ] {
+    try expectRoundTrip(loss)
+  }
   try expectRoundTrip(CustomLoss(name: "round_trip_loss") { y, p in (y - p).square().sum() })
+}
+
+@Test func theOtherKerasLossesMatchKeras() {
+  // Keras 3.15.1 (JAX), each loss class with reduction=None on these targets and predictions.
+  let y = Tensor([[0, 1, 0], [1, 0, 0], [0, 0, 1]])
+  let p = Tensor([[0.1, 0.7, 0.2], [0.5, 0.3, 0.2], [0.3, 0.3, 0.4]])
+  let yReal = Tensor([[1.5, -2, 0], [3, 0.5, -1]])
+  let pReal = Tensor([[1, -1, 0.5], [2, 2, -3]])
+  let cases: [(any Loss, Tensor, Tensor, String, [Float])] = [
+    (
+      .meanSquaredLogarithmicError, y, p, "mean_squared_logarithmic_error",
+      [0.022912513464689255, 0.06161234900355339, 0.08829563856124878]
+    ),
+    (
+      .meanAbsolutePercentageError, yReal, pReal, "mean_absolute_percentage_error",
+      [166_666_704.0, 177.77777099609375]
+    ),
+    (.logCosh, yReal, pReal, "log_cosh", [0.22466996312141418, 0.8714079260826111]),
+    (.poisson, y, p, "poisson", [0.4522249698638916, 0.5643823146820068, 0.6387635469436646]),
+    (
+      .squaredHinge, y, p, "squared_hinge",
+      [0.9133334159851074, 1.1266666650772095, 1.246666669845581]
+    ),
+    (.categoricalHinge, y, p, "categorical_hinge", [0.5, 0.800000011920929, 0.8999999761581421]),
+    (
+      .cosineSimilarity, yReal, pReal, "cosine_similarity",
+      [-0.9333333969116211, -0.7575540542602539]
+    ),
+  ]
+  for (loss, target, prediction, name, expected) in cases {
+    #expect(loss.name == name)
+    expectClose(loss.values(target: target, prediction: prediction).scalars, expected)
+  }
 }

@@ -1,0 +1,26 @@
+/// Keras's `CategoricalHinge`: `max(max((1 − y)·p) − Σ y·p + 1, 0)` per sample, over the last
+/// axis of one-hot targets.
+public struct CategoricalHinge: Loss {
+  /// Creates the loss.
+  public init() {}
+
+  /// `categorical_hinge`.
+  public var name: String { "categorical_hinge" }
+
+  /// Per-sample values.
+  public func values(target: Tensor, prediction: Tensor) -> Tensor {
+    let positive = (target * prediction).sum(alongAxis: -1)
+    let negative = ((1 - target) * prediction).max(alongAxis: -1)
+    return (negative - positive + 1).maximum(0)
+  }
+
+  /// No arguments.
+  public var configuration: Configuration { [:] }
+  /// Rebuilds the loss.
+  public init(configuration: Configuration) {}
+}
+
+extension Loss where Self == CategoricalHinge {
+  /// The hinge between the true class and the best other one.
+  public static var categoricalHinge: CategoricalHinge { CategoricalHinge() }
+}
