@@ -9,9 +9,7 @@ public struct Hinge: Loss {
 
   /// Per-sample values.
   public func values(target: Tensor, prediction: Tensor) -> Tensor {
-    let isBinary = target.scalars.allSatisfy { $0 == 0 || $0 == 1 }
-    let y = isBinary ? target * 2 - 1 : target
-    return (1 - y * prediction).maximum(0).mean(alongAxis: -1)
+    (1 - hingeLabels(target) * prediction).maximum(0).mean(alongAxis: -1)
   }
 
   /// No arguments.
@@ -23,4 +21,10 @@ public struct Hinge: Loss {
 extension Loss where Self == Hinge {
   /// `mean(max(1 − y·p, 0))` over the last axis.
   public static var hinge: Hinge { Hinge() }
+}
+
+/// Targets for a hinge loss: 0/1 labels mapped to −1/1 (Keras's
+/// `convert_binary_labels_to_hinge`), other targets as they are.
+func hingeLabels(_ target: Tensor) -> Tensor {
+  target.scalars.allSatisfy { $0 == 0 || $0 == 1 } ? target * 2 - 1 : target
 }

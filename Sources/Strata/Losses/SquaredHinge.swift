@@ -9,9 +9,7 @@ public struct SquaredHinge: Loss {
 
   /// Per-sample values.
   public func values(target: Tensor, prediction: Tensor) -> Tensor {
-    let isBinary = target.scalars.allSatisfy { $0 == 0 || $0 == 1 }
-    let y = isBinary ? target * 2 - 1 : target
-    return (1 - y * prediction).maximum(0).square().mean(alongAxis: -1)
+    (1 - hingeLabels(target) * prediction).maximum(0).square().mean(alongAxis: -1)
   }
 
   /// No arguments.
