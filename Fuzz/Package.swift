@@ -2,7 +2,7 @@
 // Fuzz targets for Strata's readers of untrusted bytes (see README.md here). Not part of the
 // Strata package, so `swift build` there never builds them; `.ci/run` builds this one with
 // libFuzzer and AddressSanitizer:
-//   swift build --package-path Fuzz -c release --sanitize=fuzzer --sanitize=address --product strata-fuzz
+//   Fuzz/fuzz.sh SECONDS   (see README.md here for the flags it builds with)
 import Foundation
 import PackageDescription
 

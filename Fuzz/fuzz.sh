@@ -12,8 +12,13 @@ shift || true
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(gzip idx safetensors model-file csv)
 
-swift build -c release --sanitize=fuzzer --sanitize=address --product strata-fuzz \
-  --scratch-path .build-fuzz 2>&1 | grep -v "Cannot export local symbol '__asan_extra_spill_area'"
+# SwiftPM hands `--sanitize=fuzzer --sanitize=address` to the compiler as separate flags in an
+# order that varies from run to run, and the Swift frontend then keeps only one of them: some
+# builds came out without coverage. Passing both in one compiler flag as well makes every build
+# instrumented; `--sanitize` still links libFuzzer and the sanitizer runtimes.
+swift build -c release --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer,address \
+  --product strata-fuzz --scratch-path .build-fuzz 2>&1 |
+  grep -v "Cannot export local symbol '__asan_extra_spill_area'"
 fuzzer="$(swift build -c release --sanitize=fuzzer --sanitize=address --scratch-path .build-fuzz \
   --show-bin-path)/strata-fuzz"
 work=$(mktemp -d)
