@@ -16,10 +16,14 @@ extension Tensor {
     precondition(
       labels.scalarCount == n,
       "softmaxCrossEntropy: \(labels.shape) labels for logits \(logits.shape)")
-    let probabilities = logits.softmaxValues(axis: 1)
-    // The loss comes from the log-softmax, not the log of the probability: a probability that
-    // underflows would cap the loss at −log(smallest float) ≈ 87.3.
-    let logProbabilities = logits.detached.logSoftmax(alongAxis: 1)
+    // The loss comes from the log-softmax, (x − max) − log Σ exp(x − max), not the log of the
+    // probability: a probability that underflows would cap the loss at −log(smallest float)
+    // ≈ 87.3. The softmax pass hands over each row's maximum and log-sum.
+    var normalizers = [Float](repeating: 0, count: 2 * n)
+    let probabilities = normalizers.withUnsafeMutableBufferPointer {
+      logits.softmaxValues(axis: 1, normalizers: $0.baseAddress)
+    }
+    let logitValues = logits.scalars
     var losses = [Float](repeating: 0, count: n)
     var indices = [Int](repeating: 0, count: n)
     for i in 0..<n {
@@ -28,7 +32,8 @@ extension Tensor {
         label >= 0 && label < classes && Float(label) == labels.scalars[i],
         "softmaxCrossEntropy: label \(labels.scalars[i]) at row \(i) is not in 0..<\(classes)")
       indices[i] = label
-      losses[i] = -logProbabilities.scalars[i * classes + label]
+      let shifted = logitValues[i * classes + label] - normalizers[i]
+      losses[i] = -(shifted - normalizers[n + i])
     }
     let value = Tensor(shape: [n], storage: losses)
     let labelIndices = indices

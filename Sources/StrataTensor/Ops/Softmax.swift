@@ -10,6 +10,13 @@ extension Tensor {
 
   /// exp(x − max) / Σ exp(x − max) along `axis`, untraced.
   func softmaxValues(axis: Int) -> Tensor {
+    softmaxValues(axis: axis, normalizers: nil)
+  }
+
+  /// ``softmaxValues(axis:)``, also writing each row's maximum and log Σ exp(x − max) into
+  /// `normalizers` (`2 · rows` values: the maxima, then the logs), from which
+  /// `(x − max) − log Σ` is the row's log-softmax with the bits of ``logSoftmax(alongAxis:)``.
+  func softmaxValues(axis: Int, normalizers: UnsafeMutablePointer<Float>?) -> Tensor {
     let (outer, n, inner) = axisLayout(axis)
     var out = scalars
     out.withUnsafeMutableBufferPointer { buffer in
@@ -24,6 +31,11 @@ extension Tensor {
             let e = Foundation.exp(base[k * inner] - top)
             base[k * inner] = e
             total += e
+          }
+          if let normalizers {
+            let row = o * inner + i
+            normalizers[row] = top
+            normalizers[outer * inner + row] = Foundation.log(total)
           }
           let scale = 1 / total
           for k in 0..<n { base[k * inner] *= scale }
