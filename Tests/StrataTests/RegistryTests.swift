@@ -76,11 +76,11 @@ func savedAndLoaded(_ model: Sequential) throws -> Sequential {
 /// Trains a model holding `layer` for a step (so weights and moving statistics are not their
 /// initial values), saves and loads it: the same type and configuration, the same predictions.
 func expectRoundTrip(
-  _ layer: any Layer & Configurable, inputShape: [Int],
+  _ layer: any Layer & Configurable, inputShape: [Int], input: Tensor? = nil,
   sourceLocation: SourceLocation = #_sourceLocation
 ) throws {
   var generator = RandomGenerator(seed: 2)
-  let x = Tensor.normal([5] + inputShape, generator: &generator)
+  let x = input ?? Tensor.normal([5] + inputShape, generator: &generator)
   if let input = layer as? Input {
     // An input declaration is the model's build configuration, not a layer of it.
     let restored = try Input(configuration: input.configuration)
@@ -93,7 +93,7 @@ func expectRoundTrip(
   }
   model.compile(optimizer: .sgd(learningRate: 0.1), loss: .meanSquaredError)
   let target = try model.predict(x) * 0.5 + 0.1
-  try model.fit(x, target, epochs: 1, batchSize: 5, verbose: 0)
+  try model.fit(x, target, epochs: 1, batchSize: x.shape[0], verbose: 0)
   let loaded = try savedAndLoaded(model)
   let restored = try #require(loaded.layers.first as? any Configurable)
   #expect(type(of: restored) == type(of: layer), sourceLocation: sourceLocation)

@@ -44,3 +44,28 @@ func expectStrataError(
     Issue.record("unexpected error \(error)", sourceLocation: sourceLocation)
   }
 }
+
+/// Expects autodiff and finite differences to agree for `layer` (built for `input`'s sample
+/// shape): the gradients of `Σ output²` with respect to the input and every weight, with a
+/// time-step `mask` in the context if given.
+func expectLayerGradientsMatch(
+  _ layer: any Layer, input: Tensor, mask: Tensor? = nil, differentiateInput: Bool = true,
+  sourceLocation: SourceLocation = #_sourceLocation
+) throws {
+  if !layer.isBuilt {
+    var generator = RandomGenerator(seed: 9)
+    try layer.build(inputShape: Array(input.shape.dropFirst()), generator: &generator)
+  }
+  let weights = layer.weights
+  let parameters = (differentiateInput ? [input] : []) + weights.map(\.value)
+  let result = GradientCheck.check(at: parameters, step: 1e-2) { p in
+    var context = LayerContext(isTraining: false, mask: mask)
+    let offset = differentiateInput ? 1 : 0
+    for (k, weight) in weights.enumerated() {
+      context.substitutes[ObjectIdentifier(weight)] = p[k + offset]
+    }
+    let x = differentiateInput ? p[0] : input
+    return (try? layer.call(x, context: &context).square().sum()) ?? Tensor(.nan)
+  }
+  #expect(result.maximumRelativeError < 3e-3, "\(result)", sourceLocation: sourceLocation)
+}

@@ -142,6 +142,63 @@ public struct Initializer: CustomStringConvertible, Sendable, Equatable {
     }
   }
 
+  /// Keras's `Orthogonal()` (gain 1): the default recurrent kernel of `SimpleRNN`, `LSTM` and
+  /// `GRU`.
+  public static let orthogonal = orthogonal(gain: 1)
+
+  /// A random orthogonal matrix times `gain`, as Keras's `Orthogonal`: for a shape flattened
+  /// to `rows × columns` (the leading axes times the last), the Q factor of a standard normal
+  /// `max(rows, columns) × min(rows, columns)` matrix (signs fixed so that R has a positive
+  /// diagonal), transposed when `rows < columns`. Its columns, or rows, are orthonormal.
+  public static func orthogonal(gain: Float = 1) -> Initializer {
+    Initializer(name: "orthogonal", className: "Orthogonal", arguments: ["gain": gain]) {
+      shape, generator in
+      guard shape.count >= 2, let columns = shape.last, columns > 0 else {
+        throw StrataError(
+          .invalidArgument,
+          "Orthogonal initializer requires a shape of rank 2 or more with positive dimensions, got \(shape)"
+        )
+      }
+      let rows = shape.dropLast().reduce(1, *)
+      let (tall, wide) = (Swift.max(rows, columns), Swift.min(rows, columns))
+      let normal = Tensor.normal(
+        [tall, wide], mean: 0, standardDeviation: 1, generator: &generator)
+      let q = orthonormalColumns(normal.scalars.map(Double.init), rows: tall, columns: wide)
+      var values = [Float](repeating: 0, count: rows * columns)
+      for i in 0..<rows {
+        for j in 0..<columns {
+          // q[c][r] is entry r of column c; a wide shape takes the transpose.
+          let value = rows >= columns ? q[j][i] : q[i][j]
+          values[i * columns + j] = Float(value) * gain
+        }
+      }
+      return Tensor(shape: shape, scalars: values)
+    }
+  }
+
+  /// The columns of a row-major `rows × columns` matrix (rows ≥ columns) made orthonormal by
+  /// modified Gram–Schmidt with one re-orthogonalisation, in double precision: the Q of a QR
+  /// factorisation whose R has a positive diagonal.
+  static func orthonormalColumns(_ matrix: [Double], rows: Int, columns: Int) -> [[Double]] {
+    var q: [[Double]] = []
+    q.reserveCapacity(columns)
+    for j in 0..<columns {
+      var v = (0..<rows).map { matrix[$0 * columns + j] }
+      for _ in 0..<2 {
+        for basis in q {
+          var dot = 0.0
+          for i in 0..<rows { dot += basis[i] * v[i] }
+          for i in 0..<rows { v[i] -= dot * basis[i] }
+        }
+      }
+      var norm = 0.0
+      for value in v { norm += value * value }
+      norm = norm.squareRoot()
+      q.append(norm > 0 ? v.map { $0 / norm } : v)
+    }
+    return q
+  }
+
   /// An initializer whose values are a fixed tensor; building a weight of another shape
   /// throws. It is saved with its values.
   public static func values(_ tensor: Tensor) -> Initializer {
@@ -201,6 +258,7 @@ extension Initializer: ConfigurationRepresentable {
             minimum: $0.value("minval", default: -0.05), maximum: $0.value("maxval", default: 0.05))
         }
       ),
+      (.orthogonal, { try .orthogonal(gain: $0.value("gain", default: 1)) }),
       (.values(Tensor(0)), { try valuesInitializer($0) }),
     ]
     var table: [String: Registry.Maker<Initializer>] = [:]

@@ -1,6 +1,6 @@
 /// Applies an activation function as a layer of its own, Keras's `Activation`:
 /// `Dense(units: 512); BatchNormalization(); Activation(.relu)`.
-public final class Activation: Layer, OutputActivationLayer, Configurable {
+public final class Activation: Layer, OutputActivationLayer, MaskAwareLayer, Configurable {
   /// The layer's name in its model.
   public var name: String
   /// The function applied.

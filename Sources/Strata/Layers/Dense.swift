@@ -2,7 +2,7 @@
 ///
 /// The kernel has shape `[inputFeatures, units]` and is created on the first input (or from
 /// `inputShape:`). For inputs of rank > 2 the product is taken over the last axis.
-public final class Dense: Layer, OutputActivationLayer, Configurable {
+public final class Dense: Layer, OutputActivationLayer, MaskAwareLayer, Configurable {
   /// The layer's name in its model.
   public var name: String
   /// The number of output features.

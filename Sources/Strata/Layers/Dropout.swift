@@ -1,6 +1,6 @@
 /// Inverted dropout, Keras's `Dropout`: in training, each value is zeroed with probability
 /// `rate` and the survivors are scaled by `1 / (1 − rate)`; in inference it is the identity.
-public final class Dropout: Layer, Configurable {
+public final class Dropout: Layer, MaskAwareLayer, Configurable {
   /// The layer's name in its model.
   public var name: String
   /// The fraction of values dropped in training, in `[0, 1]`.

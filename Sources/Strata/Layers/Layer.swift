@@ -41,6 +41,11 @@ public protocol Layer: AnyObject {
   /// Whether `build` has run.
   var isBuilt: Bool { get }
 
+  /// The name of each weight within the layer, in the order of ``weights``, unique within
+  /// the layer (model files store `layer/weight`); by default the weights' own names. A
+  /// wrapper of several layers prefixes them (`forward/kernel`).
+  var weightNames: [String] { get }
+
   /// Creates the weights for inputs of `inputShape` (without the batch axis).
   func build(inputShape: [Int], generator: inout RandomGenerator) throws
 
@@ -65,6 +70,9 @@ extension Layer {
   /// No declared input shape.
   public var declaredInputShape: [Int]? { nil }
 
+  /// The weights' own names.
+  public var weightNames: [String] { weights.map(\.name) }
+
   /// Unknown: the weights are checked once built.
   public func weightShapes(forInputShape inputShape: [Int]) throws -> [String: [Int]]? { nil }
 
@@ -87,7 +95,12 @@ extension Layer {
   /// from a generator of seed 0, so a direct call repeats). Throws a ``StrataError`` when the
   /// input does not fit the layer. In training mode, state updates (BatchNormalization's
   /// moving statistics) are applied.
-  public func callAsFunction(_ input: Tensor, training: Bool = false) throws -> Tensor {
+  ///
+  /// A time-step `mask` `[batch, steps]` (1 for real steps, 0 for padding) reaches layers that
+  /// read one, as Keras's `layer(x, mask=…)`.
+  public func callAsFunction(_ input: Tensor, mask: Tensor? = nil, training: Bool = false) throws
+    -> Tensor
+  {
     guard input.rank >= 1 else {
       throw StrataError(
         .shapeMismatch,
@@ -99,12 +112,18 @@ extension Layer {
       var generator = RandomGenerator(seed: 0)
       try build(inputShape: sampleShape, generator: &generator)
     }
-    var context = LayerContext(isTraining: training)
+    var context = LayerContext(isTraining: training, mask: mask)
     let output = try call(input, context: &context)
     if training { context.commitUpdates() }
     return output
   }
 }
+
+/// A layer that handles the time-step mask (``LayerContext/mask``) itself: it sets one
+/// (`Embedding(maskZero: true)`, `Masking`), reads it (the recurrent layers) or passes it on
+/// unchanged (`Dense`, `Dropout`, `Activation`, normalisation layers), as a Keras layer with
+/// `supports_masking`. After any other layer a model drops the mask.
+public protocol MaskAwareLayer: Layer {}
 
 /// The error a layer throws when it is called before it was built: what happened and how to
 /// avoid it.

@@ -9,13 +9,21 @@ public struct LayerContext {
   public let isTraining: Bool
   /// A random stream for layers that need one in training (Dropout).
   public var generator: RandomGenerator
+  /// Keras's time-step mask, `[batch, steps]` with 1 for a real step and 0 for padding: set
+  /// by `Embedding(maskZero: true)` and `Masking`, read by the recurrent layers, passed on by
+  /// the layers that adopt ``MaskAwareLayer`` and dropped by every other layer (as Keras
+  /// drops it at a layer without `supports_masking`); `nil` when no mask flows.
+  public var mask: Tensor?
   var substitutes: [ObjectIdentifier: Tensor] = [:]
   var pendingUpdates: [(Weight, Tensor)] = []
 
   /// A context for a call in training or inference mode.
-  public init(isTraining: Bool, generator: RandomGenerator = RandomGenerator(seed: 0)) {
+  public init(
+    isTraining: Bool, generator: RandomGenerator = RandomGenerator(seed: 0), mask: Tensor? = nil
+  ) {
     self.isTraining = isTraining
     self.generator = generator
+    self.mask = mask
   }
 
   /// The value of `weight` for this call (a traced copy during a training step).

@@ -243,6 +243,7 @@ public final class Sequential {
     var value = input
     for layer in layers[..<(end ?? layers.count)] {
       value = try layer.call(value, context: &context)
+      if !(layer is any MaskAwareLayer) { context.mask = nil }
     }
     return value
   }

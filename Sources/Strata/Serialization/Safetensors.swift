@@ -9,7 +9,7 @@ import Foundation
 extension Sequential {
   /// The safetensors name of each weight, in Keras's order.
   var weightNames: [String] {
-    layers.flatMap { layer in layer.weights.map { "\(layer.name)/\($0.name)" } }
+    layers.flatMap { layer in layer.weightNames.map { "\(layer.name)/\($0)" } }
   }
 
   /// Writes every weight to `url` in the safetensors format, atomically (a temporary file in

@@ -124,6 +124,35 @@ void strata_sigmoid(long n, const float *x, float *y);
 /// `y = tanh(x)` element-wise (Cephes tanhf, vectorised).
 void strata_tanh(long n, const float *x, float *y);
 
+/// One LSTM step from the gates' pre-activations `gates` `[batch, 4·units]` (Keras's order
+/// i, f, c, o) and the previous cell state: writes the activated gates (σ, σ, tanh, σ), the
+/// cell state `f·c₋₁ + i·g`, its tanh and the hidden state `o·tanh(c)`.
+void strata_lstm_cell_forward(long batch, long units, const float *gates,
+                              const float *previous_cell, float *activated, float *cell,
+                              float *cell_tanh, float *hidden);
+/// The gradients of the cell state `f·c₋₁ + i·g` with respect to the gates' pre-activations
+/// (the output gate's part is zero) and the previous cell state.
+void strata_lstm_cell_state_backward(long batch, long units, const float *grad_cell,
+                                     const float *activated, const float *previous_cell,
+                                     float *grad_gates, float *grad_previous_cell);
+/// The gradients of the hidden state `o·tanh(c)` with respect to the gates' pre-activations
+/// (only the output gate's part is non-zero) and the cell state.
+void strata_lstm_hidden_backward(long batch, long units, const float *grad_hidden,
+                                 const float *activated, const float *cell_tanh,
+                                 float *grad_gates, float *grad_cell);
+/// One GRU step with the reset gate applied after the recurrent product (Keras's
+/// `reset_after=True`): from the input and recurrent projections `[batch, 3·units]` (biases
+/// included, order z, r, h) and the previous hidden state, writes the activated gates
+/// (z, r, candidate) and `h = z·h₋₁ + (1 − z)·candidate`.
+void strata_gru_cell_forward(long batch, long units, const float *input_projection,
+                             const float *recurrent_projection, const float *previous_hidden,
+                             float *activated, float *hidden);
+/// The gradients of that GRU step with respect to both projections and the previous state.
+void strata_gru_cell_backward(long batch, long units, const float *grad_hidden,
+                              const float *activated, const float *recurrent_projection,
+                              const float *previous_hidden, float *grad_input_projection,
+                              float *grad_recurrent_projection, float *grad_previous_hidden);
+
 /// Draws `first + 1 ... first + count` of a SplitMix64 generator in state `state`, each as a
 /// uniform float u = (bits >> 40) · 2⁻²⁴, writing `value` where u < `probability`, else 0.
 void strata_bernoulli(uint64_t state, long first, long count, float probability, float value,

@@ -15,6 +15,11 @@ final class Tape: Sendable {
     let pullback: Pullback?
     /// The shape of the node's value, used to seed and to check gradients.
     let shape: [Int]
+    /// For a node whose value is the contiguous run `offset ..< offset + count` of its one
+    /// parent's values (a time step or a mini-batch of rows): the gradient is added into
+    /// that run of the parent's gradient in place, so that slicing a tensor into `n` pieces
+    /// costs `O(size)` in the backward pass rather than `n` full-size zero-padded gradients.
+    var parentOffset: Int? = nil
   }
 
   /// An op's gradient rule: the output's gradient and, per input, whether its gradient is
@@ -32,6 +37,13 @@ final class Tape: Sendable {
   func appendLeaf(shape: [Int]) -> Int {
     nodes.withLock { nodes in
       nodes.append(Node(parents: [], pullback: nil, shape: shape))
+      return nodes.count - 1
+    }
+  }
+
+  func appendSlice(parent: Int, offset: Int, shape: [Int]) -> Int {
+    nodes.withLock { nodes in
+      nodes.append(Node(parents: [parent], pullback: nil, shape: shape, parentOffset: offset))
       return nodes.count - 1
     }
   }
@@ -54,6 +66,16 @@ final class Tape: Sendable {
     for index in stride(from: root, through: 0, by: -1) {
       guard let upstream = grads[index] else { continue }
       let node = nodes[index]
+      if let offset = node.parentOffset, let parent = node.parents[0] {
+        if !keep[index] { grads[index] = nil }
+        if grads[parent] == nil { grads[parent] = Tensor.zeros(nodes[parent].shape) }
+        grads[parent]!.withUnsafeMutableScalars { destination in
+          upstream.withUnsafeScalars { source in
+            for i in 0..<source.count { destination[offset + i] += source[i] }
+          }
+        }
+        continue
+      }
       guard let pullback = node.pullback else { continue }
       if !keep[index] { grads[index] = nil }
       let needs = node.parents.map { $0 != nil }
@@ -101,6 +123,17 @@ extension Tensor {
     var result = value.detached
     result.trace = Trace(
       tape: tape, index: tape.append(parents: parents, shape: value.shape, pullback: pullback))
+    return result
+  }
+
+  /// Returns `value`, the values `offset ..< offset + value.scalarCount` of `input`, recorded
+  /// as a slice: its gradient is added into that run of the input's gradient in place.
+  static func recordContiguousSlice(_ value: Tensor, of input: Tensor, offset: Int) -> Tensor {
+    guard let trace = input.trace else { return value }
+    var result = value.detached
+    result.trace = Trace(
+      tape: trace.tape,
+      index: trace.tape.appendSlice(parent: trace.index, offset: offset, shape: value.shape))
     return result
   }
 

@@ -67,6 +67,29 @@ extension Tensor {
   /// 1 where the value is less than a constant, else 0.
   public func isLess(than value: Float) -> Tensor { isLess(than: Tensor(value)) }
 
+  /// NumPy's `where(condition, a, b)`: `a`'s value where `condition` (broadcast to `a`'s
+  /// shape, such as a `[batch, 1]` time-step mask) is non-zero, else `b`'s. The gradient
+  /// goes to whichever operand was chosen; the condition is a constant.
+  public static func selecting(_ a: Tensor, where condition: Tensor, otherwise b: Tensor)
+    -> Tensor
+  {
+    precondition(
+      a.shape == b.shape, "selecting(_:where:otherwise:): shapes \(a.shape) and \(b.shape) differ")
+    let chosen = zipScalars(a, condition, op: "selecting") { _, c in c != 0 ? 1 : 0 }
+    precondition(
+      chosen.shape == a.shape,
+      "selecting(_:where:otherwise:): condition \(condition.shape) does not broadcast to \(a.shape)"
+    )
+    var out = uninitializedScalars(a.scalarCount)
+    for i in 0..<out.count { out[i] = chosen.scalars[i] != 0 ? a.scalars[i] : b.scalars[i] }
+    return record(Tensor(shape: a.shape, storage: out), inputs: [a, b]) { grad, needs in
+      [
+        needs[0] ? zipScalars(grad, chosen, op: "selecting") { $1 != 0 ? $0 : 0 } : nil,
+        needs[1] ? zipScalars(grad, chosen, op: "selecting") { $1 != 0 ? 0 : $0 } : nil,
+      ]
+    }
+  }
+
   /// Whether every value is finite (no NaN, no infinity).
   public var isFinite: Bool { scalars.allSatisfy { $0.isFinite } }
 }

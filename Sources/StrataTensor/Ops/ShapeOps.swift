@@ -151,6 +151,11 @@ extension Tensor {
     }
     var newShape = shape
     newShape[axis] = count
+    if outer == 1 {
+      // One contiguous run (rows of the first axis, a time step of a time-major sequence).
+      return Tensor.recordContiguousSlice(
+        Tensor(shape: newShape, storage: out), of: self, offset: start * inner)
+    }
     let original = shape
     return Tensor.record(Tensor(shape: newShape, storage: out), input: self) { grad in
       var full = [Float](repeating: 0, count: original.reduce(1, *))
@@ -159,6 +164,30 @@ extension Tensor {
         for i in 0..<(count * inner) { full[begin + i] = grad.scalars[o * count * inner + i] }
       }
       return Tensor(shape: original, storage: full)
+    }
+  }
+
+  /// The entries along `axis` in reverse order (NumPy's `flip`): how a backward recurrent
+  /// layer's outputs are put back in time order. The gradient is reversed the same way.
+  public func reversed(alongAxis axis: Int) -> Tensor {
+    let axis = normalizedAxes([axis], op: "reversed")[0]
+    let outer = shape[..<axis].reduce(1, *)
+    let inner = shape[(axis + 1)...].reduce(1, *)
+    let n = shape[axis]
+    var out = uninitializedScalars(scalarCount)
+    scalars.withUnsafeBufferPointer { source in
+      out.withUnsafeMutableBufferPointer { destination in
+        for o in 0..<outer {
+          for i in 0..<n {
+            let from = (o * n + i) * inner
+            let to = (o * n + n - 1 - i) * inner
+            for j in 0..<inner { destination[to + j] = source[from + j] }
+          }
+        }
+      }
+    }
+    return Tensor.record(Tensor(shape: shape, storage: out), input: self) {
+      $0.reversed(alongAxis: axis)
     }
   }
 

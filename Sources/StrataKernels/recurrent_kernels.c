@@ -1,0 +1,119 @@
+// The gate arithmetic of one LSTM or GRU time step, forward and backward.
+//
+// Keras's cells (keras/src/layers/rnn/lstm.py and gru.py, implementation 2) take the gates'
+// pre-activations from one GEMM per step and then do a handful of element-wise products.
+// Written as separate tensor ops those products are ten passes over the batch and ten
+// temporary buffers per step; here they are one pass each way. Rows are `batch` samples; the
+// gates of a row sit side by side, `units` wide each, in Keras's order (LSTM i, f, c, o; GRU
+// z, r, h). Sigmoid and tanh are the vectorised kernels of transcendental_kernels.c, so a
+// fused step rounds exactly as the same step written with `sigmoid()` and `tanh()` ops.
+#include "StrataKernels.h"
+
+#pragma STDC FP_CONTRACT OFF
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#endif
+
+void strata_lstm_cell_forward(long batch, long units, const float *gates,
+                              const float *previous_cell, float *activated, float *cell,
+                              float *cell_tanh, float *hidden) {
+  for (long row = 0; row < batch; row++) {
+    const float *g = gates + row * 4 * units;
+    float *a = activated + row * 4 * units;
+    strata_sigmoid(2 * units, g, a);
+    strata_tanh(units, g + 2 * units, a + 2 * units);
+    strata_sigmoid(units, g + 3 * units, a + 3 * units);
+    const float *input = a, *forget = a + units, *candidate = a + 2 * units;
+    const float *previous = previous_cell + row * units;
+    float *c = cell + row * units;
+    for (long j = 0; j < units; j++) c[j] = forget[j] * previous[j] + input[j] * candidate[j];
+    strata_tanh(units, c, cell_tanh + row * units);
+    const float *output = a + 3 * units, *t = cell_tanh + row * units;
+    float *h = hidden + row * units;
+    for (long j = 0; j < units; j++) h[j] = output[j] * t[j];
+  }
+}
+
+void strata_lstm_cell_state_backward(long batch, long units, const float *grad_cell,
+                                     const float *activated, const float *previous_cell,
+                                     float *grad_gates, float *grad_previous_cell) {
+  for (long row = 0; row < batch; row++) {
+    const float *a = activated + row * 4 * units;
+    const float *input = a, *forget = a + units, *candidate = a + 2 * units;
+    const float *dc = grad_cell + row * units, *previous = previous_cell + row * units;
+    float *dg = grad_gates + row * 4 * units;
+    for (long j = 0; j < units; j++) {
+      dg[j] = dc[j] * candidate[j] * (input[j] * (1.0f - input[j]));
+      dg[units + j] = dc[j] * previous[j] * (forget[j] * (1.0f - forget[j]));
+      dg[2 * units + j] = dc[j] * input[j] * (1.0f - candidate[j] * candidate[j]);
+      dg[3 * units + j] = 0.0f;
+      grad_previous_cell[row * units + j] = dc[j] * forget[j];
+    }
+  }
+}
+
+void strata_lstm_hidden_backward(long batch, long units, const float *grad_hidden,
+                                 const float *activated, const float *cell_tanh,
+                                 float *grad_gates, float *grad_cell) {
+  for (long row = 0; row < batch; row++) {
+    const float *output = activated + row * 4 * units + 3 * units;
+    const float *dh = grad_hidden + row * units, *t = cell_tanh + row * units;
+    float *dg = grad_gates + row * 4 * units;
+    for (long j = 0; j < 3 * units; j++) dg[j] = 0.0f;
+    for (long j = 0; j < units; j++) {
+      dg[3 * units + j] = dh[j] * t[j] * (output[j] * (1.0f - output[j]));
+      grad_cell[row * units + j] = dh[j] * output[j] * (1.0f - t[j] * t[j]);
+    }
+  }
+}
+
+void strata_gru_cell_forward(long batch, long units, const float *input_projection,
+                             const float *recurrent_projection, const float *previous_hidden,
+                             float *activated, float *hidden) {
+  for (long row = 0; row < batch; row++) {
+    const float *x = input_projection + row * 3 * units;
+    const float *r = recurrent_projection + row * 3 * units;
+    float *a = activated + row * 3 * units;
+    // The row's output doubles as scratch for the pre-activations (the kernels' inputs and
+    // outputs must not overlap), and is written last.
+    float *scratch = hidden + row * units;
+    for (long j = 0; j < units; j++) scratch[j] = x[j] + r[j];
+    strata_sigmoid(units, scratch, a);
+    for (long j = 0; j < units; j++) scratch[j] = x[units + j] + r[units + j];
+    strata_sigmoid(units, scratch, a + units);
+    const float *reset = a + units;
+    for (long j = 0; j < units; j++) scratch[j] = x[2 * units + j] + reset[j] * r[2 * units + j];
+    strata_tanh(units, scratch, a + 2 * units);
+    const float *update = a, *candidate = a + 2 * units;
+    const float *previous = previous_hidden + row * units;
+    float *h = hidden + row * units;
+    for (long j = 0; j < units; j++)
+      h[j] = update[j] * previous[j] + (1.0f - update[j]) * candidate[j];
+  }
+}
+
+void strata_gru_cell_backward(long batch, long units, const float *grad_hidden,
+                              const float *activated, const float *recurrent_projection,
+                              const float *previous_hidden, float *grad_input_projection,
+                              float *grad_recurrent_projection, float *grad_previous_hidden) {
+  for (long row = 0; row < batch; row++) {
+    const float *a = activated + row * 3 * units;
+    const float *update = a, *reset = a + units, *candidate = a + 2 * units;
+    const float *recurrent_candidate = recurrent_projection + row * 3 * units + 2 * units;
+    const float *dh = grad_hidden + row * units, *previous = previous_hidden + row * units;
+    float *dx = grad_input_projection + row * 3 * units;
+    float *dr = grad_recurrent_projection + row * 3 * units;
+    for (long j = 0; j < units; j++) {
+      float d_candidate = dh[j] * (1.0f - update[j]) * (1.0f - candidate[j] * candidate[j]);
+      float d_update = dh[j] * (previous[j] - candidate[j]) * (update[j] * (1.0f - update[j]));
+      float d_reset = d_candidate * recurrent_candidate[j] * (reset[j] * (1.0f - reset[j]));
+      dx[j] = d_update;
+      dx[units + j] = d_reset;
+      dx[2 * units + j] = d_candidate;
+      dr[j] = d_update;
+      dr[units + j] = d_reset;
+      dr[2 * units + j] = d_candidate * reset[j];
+      grad_previous_hidden[row * units + j] = dh[j] * update[j];
+    }
+  }
+}
