@@ -25,6 +25,10 @@ let package = Package(
     .executableTarget(name: "convnet", dependencies: ["Strata"], path: "Examples/convnet"),
     .executableTarget(
       name: "simple-convnet", dependencies: ["Strata"], path: "Examples/simple-convnet"),
+    .executableTarget(name: "char-rnn", dependencies: ["Strata"], path: "Examples/char-rnn"),
+    .executableTarget(
+      name: "sequence-classification", dependencies: ["Strata"],
+      path: "Examples/sequence-classification"),
     .testTarget(name: "StrataTensorTests", dependencies: ["StrataTensor"]),
     .testTarget(name: "StrataTests", dependencies: ["Strata"]),
   ],

@@ -5,7 +5,9 @@
 
 FRAMEWORK: keras-jax, keras-tensorflow, torch, numpy.  WORKLOAD: mlp-a, mlp-s, mlp-bn, predict,
 convnet, convnet-predict (the "Deep Learning with Python" ch. 8 convnet; not in numpy),
-simple-convnet ("Deep Learning from Scratch" ch. 7's SimpleConvNet, batch 100, Keras only).
+simple-convnet ("Deep Learning from Scratch" ch. 7's SimpleConvNet, batch 100, Keras only),
+lstm (the character model: Embedding 32, LSTM 256, Dense softmax over the characters, windows
+of 64 of the first --bytes bytes of Debian's fortunes corpus, batch 64; Keras and PyTorch).
 Every framework runs with 2 threads on Fashion-MNIST (784 inputs scaled to 0..1, integer labels).
 --samples N trains on the first N images (the same ones strata-bench --samples N uses).
 """
@@ -312,17 +314,122 @@ def run_numpy(workload, epochs, data, seed=1):
     return summarize(seconds, accuracy, len(x))
 
 
+FORTUNES = os.environ.get("STRATA_DATASETS", "") and os.path.join(os.environ["STRATA_DATASETS"], "fortunes")
+
+
+def load_fortunes(limit):
+    """The corpus as Strata's Fortunes.load reads it: collections in name order, `%` lines
+    blank, an overstrike keeping its last character, other control characters dropped."""
+    folder = next(f for f in [FORTUNES, os.path.expanduser("~/.strata/datasets/fortunes"),
+                              "/usr/share/games/fortunes"] if f and os.path.isdir(f))
+    text = []
+    size = 0
+    for name in sorted(os.listdir(folder)):
+        path = os.path.join(folder, name)
+        if name.endswith((".dat", ".u8")) or name.startswith(".") or not os.path.isfile(path):
+            continue
+        if size >= limit:
+            break
+        lines = []
+        for line in open(path, encoding="utf-8", errors="replace").read().split("\n"):
+            kept = []
+            for ch in line:
+                if ch == "\b":
+                    if kept:
+                        kept.pop()
+                elif ch == "\t" or (ord(ch) >= 0x20 and ord(ch) != 0x7f):
+                    kept.append(ch)
+            lines.append("" if kept == ["%"] else "".join(kept))
+        piece = "\n".join(lines)
+        text.append(piece)
+        size += len(piece.encode())
+    return "".join(text).encode()[:limit].decode(errors="ignore")
+
+
+def character_windows(limit, length=64):
+    text = load_fortunes(limit)
+    counts = {}
+    for ch in text:
+        counts[ch] = counts.get(ch, 0) + 1
+    order = sorted(counts, key=lambda ch: -counts[ch])
+    ids = {ch: i + 2 for i, ch in enumerate(order)}
+    encoded = np.array([ids[ch] for ch in text], dtype=np.int64)
+    count = (len(encoded) - 1) // length
+    x = encoded[:count * length].reshape(count, length)
+    y = encoded[1:count * length + 1].reshape(count, length)
+    return x, y, len(order) + 2
+
+
+def run_lstm(framework, epochs, limit, seed=1):
+    x, y, vocabulary = character_windows(limit)
+    seconds = []
+    if framework.startswith("keras-"):
+        os.environ["KERAS_BACKEND"] = framework[6:]
+        import keras
+        keras.utils.set_random_seed(seed)
+        model = keras.Sequential([keras.Input((64,)), keras.layers.Embedding(vocabulary, 32),
+                                  keras.layers.LSTM(256, return_sequences=True),
+                                  keras.layers.Dense(vocabulary, activation="softmax")])
+        model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy")
+        for _ in range(epochs):
+            start = time.perf_counter()
+            history = model.fit(x, y, batch_size=64, epochs=1, verbose=0)
+            seconds.append(time.perf_counter() - start)
+        loss = history.history["loss"][-1]
+    else:
+        import torch
+        torch.set_num_threads(int(THREADS))
+        torch.manual_seed(seed)
+
+        class CharacterModel(torch.nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.embedding = torch.nn.Embedding(vocabulary, 32)
+                self.lstm = torch.nn.LSTM(32, 256, batch_first=True)
+                self.dense = torch.nn.Linear(256, vocabulary)
+
+            def forward(self, ids):
+                return self.dense(self.lstm(self.embedding(ids))[0])
+
+        model = CharacterModel()
+        optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+        inputs, targets = torch.from_numpy(x), torch.from_numpy(y)
+        for _ in range(epochs):
+            start = time.perf_counter()
+            order = torch.randperm(len(inputs))
+            for first in range(0, len(inputs), 64):
+                batch = order[first:first + 64]
+                optimizer.zero_grad()
+                logits = model(inputs[batch])
+                loss = torch.nn.functional.cross_entropy(logits.reshape(-1, vocabulary), targets[batch].reshape(-1))
+                loss.backward()
+                optimizer.step()
+            seconds.append(time.perf_counter() - start)
+        loss = float(loss)
+    steady = seconds[1:] or seconds
+    median = sorted(steady)[len(steady) // 2]
+    return {"epoch_seconds": seconds, "median_epoch_seconds": median,
+            "tokens_per_second": x.size / median, "loss": float(loss)}
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("framework", choices=["keras-jax", "keras-tensorflow", "torch", "numpy"])
     parser.add_argument("workload", choices=["mlp-a", "mlp-s", "mlp-bn", "predict", "convnet", "convnet-predict",
-                                                 "simple-convnet"])
+                                                 "simple-convnet", "lstm"])
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--samples", type=int, default=None, help="train on the first N images")
     parser.add_argument("--seed", type=int, default=1, help="initial weights, dropout and shuffling")
     parser.add_argument("--data", default=os.path.join(os.path.dirname(__file__), "..", "..", "shared", "datasets",
                                                       "fashion-mnist"))
+    parser.add_argument("--bytes", type=int, default=1_000_000, help="text for the lstm workload")
     arguments = parser.parse_args()
+    if arguments.workload == "lstm":
+        if arguments.framework == "numpy":
+            parser.error("the NumPy peer has no LSTM")
+        report(arguments.framework, "lstm", run_lstm(arguments.framework, arguments.epochs, arguments.bytes,
+                                                     arguments.seed))
+        return
     data = load(arguments.data)
     if arguments.samples:
         data = (data[0][:arguments.samples], data[1][:arguments.samples]) + data[2:]

@@ -5,10 +5,13 @@ import Strata
 /// ch. 8 convnet at batch 64: (m, k, n) for [m,k]·[k,n]. The convolutions' forward products
 /// are [images·positions, kh·kw·channels]·[kh·kw·channels, filters] (43264×9·9×32,
 /// 7744×288·288×64, 576×576·576×128); their kernel gradients have the shape of
-/// 288×7744·7744×64, their input gradients of 7744×64·64×288.
+/// 288×7744·7744×64, their input gradients of 7744×64·64×288. The LSTM(256) of the
+/// character model at batch 64 multiplies 64×256·256×1024 each step forward and 64×1024·1024×256
+/// back, and its recurrent kernel's gradient is one 256×4096·4096×1024 per batch.
 let gemmShapes: [(m: Int, k: Int, n: Int)] = [
   (128, 784, 512), (128, 512, 512), (784, 128, 512), (128, 512, 10), (1024, 1024, 1024),
   (43264, 9, 32), (7744, 288, 64), (576, 576, 128), (288, 7744, 64), (7744, 64, 288),
+  (64, 256, 1024), (64, 1024, 256), (256, 64, 1024), (256, 4096, 1024),
 ]
 
 /// Median seconds of `body` over `repeats` runs after one warm-up run.

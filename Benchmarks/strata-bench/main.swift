@@ -3,10 +3,10 @@ import Strata
 
 // strata-bench: throughput of Strata's kernels and models, with peers measured in the same run.
 //
-//   strata-bench gemm | optimizers | mlp-a | mlp-s | mlp-bn | predict | convnet | convnet-predict | all
-//                [--epochs N] [--data DIR] [--threads N] [--seed N] [--samples N]
+//   strata-bench gemm | optimizers | mlp-a | mlp-s | mlp-bn | predict | convnet | convnet-predict | lstm | all
+//                [--epochs N] [--data DIR] [--threads N] [--seed N] [--samples N] [--bytes N]
 let usage =
-  "usage: strata-bench gemm|optimizers|mlp-a|mlp-s|mlp-bn|predict|convnet|convnet-predict|all [--epochs N] [--data DIR] [--threads N] [--seed N] [--samples N]"
+  "usage: strata-bench gemm|optimizers|mlp-a|mlp-s|mlp-bn|predict|convnet|convnet-predict|lstm|all [--epochs N] [--data DIR] [--threads N] [--seed N] [--samples N] [--bytes N]"
 var arguments = Array(CommandLine.arguments.dropFirst())
 guard let command = arguments.first else {
   print(usage)
@@ -17,6 +17,7 @@ var epochs = 3
 var seed: UInt64 = 1
 var dataDirectory: String? = nil
 var samples: Int? = nil
+var textBytes = 1_000_000
 while arguments.count >= 2 {
   let (flag, value) = (arguments[0], arguments[1])
   arguments.removeFirst(2)
@@ -25,6 +26,7 @@ while arguments.count >= 2 {
   case "--seed": seed = UInt64(value) ?? seed
   case "--data": dataDirectory = value
   case "--samples": samples = Int(value)
+  case "--bytes": textBytes = Int(value) ?? textBytes
   case "--threads": ComputeThreads.count = Int(value) ?? ComputeThreads.count
   default:
     print(usage)
@@ -38,6 +40,8 @@ do {
     runGEMMBenchmark()
   case "optimizers":
     try runOptimizerBenchmark()
+  case "lstm":
+    try runLSTMBenchmark(epochs: epochs, seed: seed, bytes: textBytes)
   case "all":
     runGEMMBenchmark()
     let data = try benchmarkData(dataDirectory)

@@ -34,35 +34,24 @@ void strata_lstm_cell_forward(long batch, long units, const float *gates,
   }
 }
 
-void strata_lstm_cell_state_backward(long batch, long units, const float *grad_cell,
-                                     const float *activated, const float *previous_cell,
-                                     float *grad_gates, float *grad_previous_cell) {
+void strata_lstm_cell_backward(long batch, long units, const float *grad_hidden,
+                               const float *grad_cell, const float *activated,
+                               const float *previous_cell, const float *cell_tanh,
+                               float *grad_gates, float *grad_previous_cell) {
   for (long row = 0; row < batch; row++) {
     const float *a = activated + row * 4 * units;
-    const float *input = a, *forget = a + units, *candidate = a + 2 * units;
-    const float *dc = grad_cell + row * units, *previous = previous_cell + row * units;
+    const float *input = a, *forget = a + units, *candidate = a + 2 * units, *output = a + 3 * units;
+    const float *dh = grad_hidden + row * units, *dc = grad_cell + row * units;
+    const float *previous = previous_cell + row * units, *t = cell_tanh + row * units;
     float *dg = grad_gates + row * 4 * units;
     for (long j = 0; j < units; j++) {
-      dg[j] = dc[j] * candidate[j] * (input[j] * (1.0f - input[j]));
-      dg[units + j] = dc[j] * previous[j] * (forget[j] * (1.0f - forget[j]));
-      dg[2 * units + j] = dc[j] * input[j] * (1.0f - candidate[j] * candidate[j]);
-      dg[3 * units + j] = 0.0f;
-      grad_previous_cell[row * units + j] = dc[j] * forget[j];
-    }
-  }
-}
-
-void strata_lstm_hidden_backward(long batch, long units, const float *grad_hidden,
-                                 const float *activated, const float *cell_tanh,
-                                 float *grad_gates, float *grad_cell) {
-  for (long row = 0; row < batch; row++) {
-    const float *output = activated + row * 4 * units + 3 * units;
-    const float *dh = grad_hidden + row * units, *t = cell_tanh + row * units;
-    float *dg = grad_gates + row * 4 * units;
-    for (long j = 0; j < 3 * units; j++) dg[j] = 0.0f;
-    for (long j = 0; j < units; j++) {
+      // The cell's gradient: from the next step (and the final state), plus through h.
+      float cell = dc[j] + dh[j] * output[j] * (1.0f - t[j] * t[j]);
+      dg[j] = cell * candidate[j] * (input[j] * (1.0f - input[j]));
+      dg[units + j] = cell * previous[j] * (forget[j] * (1.0f - forget[j]));
+      dg[2 * units + j] = cell * input[j] * (1.0f - candidate[j] * candidate[j]);
       dg[3 * units + j] = dh[j] * t[j] * (output[j] * (1.0f - output[j]));
-      grad_cell[row * units + j] = dh[j] * output[j] * (1.0f - t[j] * t[j]);
+      grad_previous_cell[row * units + j] = cell * forget[j];
     }
   }
 }

@@ -110,3 +110,46 @@ func everyMicroKernelComputesTheSameProduct(m: Int, k: Int, n: Int) {
   let v = randomTensor([4], seed: 45)
   expectGradientsMatch(at: [v]) { p in p[0].dot(p[0]) }
 }
+
+@Test func repeatedProductEqualsMatmulInValueAndGradient() {
+  // A weight used at three products, as a recurrent kernel is at three time steps: the same
+  // bits as `matmul` forward, and the same gradients (the weight's formed in one GEMM).
+  for (k, n) in [(5, 7), (40, 100), (256, 64)] {
+    let weight = randomTensor([k, n], seed: UInt64(k))
+    let x = randomTensor([3, k], seed: 1)
+    let back = randomTensor([n, k], seed: 2) * 0.1
+    #expect(RepeatedProduct(weight: weight)(x).scalars == x.matmul(weight).scalars)
+    func run(_ p: [Tensor], repeated: Bool) -> Tensor {
+      let product = RepeatedProduct(weight: p[0])
+      func multiply(_ input: Tensor) -> Tensor {
+        repeated ? product(input) : input.matmul(p[0])
+      }
+      let first = multiply(p[1]).tanh()
+      let second = multiply(first.matmul(back) + p[2]).tanh()
+      return multiply(second.matmul(back)).square().sum() + first.sum()
+    }
+    let parameters = [weight, x, randomTensor([3, k], seed: 3)]
+    let repeated = valueWithGradient(at: parameters) { run($0, repeated: true) }
+    let plain = valueWithGradient(at: parameters) { run($0, repeated: false) }
+    expectClose(repeated.value.scalars, plain.value.scalars, tolerance: 1e-5)
+    for (a, b) in zip(repeated.gradients, plain.gradients) {
+      expectClose(a.scalars, b.scalars, tolerance: 1e-4)
+    }
+  }
+  expectGradientsMatch(at: [randomTensor([4, 3], seed: 7), randomTensor([2, 4], seed: 8)]) { p in
+    let product = RepeatedProduct(weight: p[0])
+    return (product(p[1]) * product(p[1] * 2)).sum()
+  }
+}
+
+@Test func repeatedProductAddsIntoAnAddend() {
+  let weight = randomTensor([6, 5], seed: 11)
+  let x = randomTensor([3, 6], seed: 12)
+  let addend = randomTensor([3, 5], seed: 13)
+  let product = RepeatedProduct(weight: weight)
+  // One depth block: the GEMM adds the product to the addend as `+` would.
+  #expect(product(x, adding: addend).scalars == (addend + x.matmul(weight)).scalars)
+  expectGradientsMatch(at: [weight, x, addend]) { p in
+    (RepeatedProduct(weight: p[0])(p[1], adding: p[2]).tanh() * 2).sum()
+  }
+}

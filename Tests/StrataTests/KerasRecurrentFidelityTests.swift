@@ -114,3 +114,44 @@ func recurrentLayersTrainAsKerasDoes(name: String) throws {
 @Test func everyRecurrentFidelityCaseHasKerasValues() {
   #expect(Set(recurrentFidelityCases.keys) == Set(kerasRecurrentReference.keys))
 }
+
+/// Per-step labels: an output `[batch, steps, classes]` trained on sparse categorical
+/// cross-entropy with accuracy over every step (Tests/keras/recurrent_fidelity.py).
+let perStepLabelCases:
+  [String: (kind: RecurrentFidelityInput, input: [Int], layers: @Sendable () -> [any Layer])] = [
+    "lstm_per_step_softmax": (
+      .float, [4, 5, 3],
+      { [LSTM(units: 4, returnSequences: true), Dense(units: 5, activation: .softmax)] }
+    ),
+    "embedding_gru_per_step_softmax": (
+      .tokens, [4, 6],
+      {
+        [
+          Embedding(inputDim: 7, outputDim: 3), GRU(units: 4, returnSequences: true),
+          Dense(units: 5, activation: .softmax),
+        ]
+      }
+    ),
+  ]
+
+@Test(arguments: perStepLabelCases.keys.sorted())
+func perStepLabelsTrainAsKerasDoes(name: String) throws {
+  let (kind, input, body) = try #require(perStepLabelCases[name])
+  let expected = try #require(kerasPerStepLabelReference[name])
+  let model = Sequential {
+    Input(shape: Array(input.dropFirst()))
+    body()
+  }
+  try model.setWeights(fidelityWeights(for: model))
+  model.compile(
+    optimizer: .sgd(learningRate: 0.5), loss: .sparseCategoricalCrossentropy,
+    metrics: [.accuracy])
+  let x = recurrentFidelityInput(kind, shape: input)
+  let labels = (0..<(input[0] * input[1])).map { Float($0 % 5) }
+  let y = Tensor(shape: [input[0], input[1]], scalars: labels)
+  let logs = try (0..<3).map { _ in try model.trainOnBatch(x, y) }
+  expectClose(logs.map { $0["loss"]! }, expected.losses, tolerance: 1e-5)
+  expectClose(logs.map { $0["accuracy"]! }, expected.accuracies, tolerance: 1e-6)
+  expectClose(model.getWeights().flatMap(\.scalars), expected.weights, tolerance: 1e-5)
+  #expect(Set(perStepLabelCases.keys) == Set(kerasPerStepLabelReference.keys))
+}

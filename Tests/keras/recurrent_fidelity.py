@@ -90,6 +90,29 @@ def run(kind, shape, body):
     return losses, weights
 
 
+# Per-step labels: an output [batch, steps, classes] with sparse categorical cross-entropy and
+# accuracy over every step (labels (i mod 5) over the flat [batch, steps] grid).
+LABEL_CASES = {
+    "lstm_per_step_softmax": ("float", [4, 5, 3], lambda: [
+        layers.LSTM(4, return_sequences=True), layers.Dense(5, activation="softmax")]),
+    "embedding_gru_per_step_softmax": ("tokens", [4, 6], lambda: [
+        layers.Embedding(7, 3), layers.GRU(4, return_sequences=True),
+        layers.Dense(5, activation="softmax")]),
+}
+
+
+def run_labels(kind, shape, body):
+    model = keras.Sequential([keras.Input(shape[1:])] + body())
+    model.set_weights([initial(w.shape, k, w.path) for k, w in enumerate(model.weights)])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.5),
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    x = inputs(kind, shape)
+    y = (np.arange(shape[0] * shape[1]) % 5).astype(np.float32).reshape(shape[0], shape[1])
+    logs = [model.train_on_batch(x, y, return_dict=True) for _ in range(3)]
+    weights = [float(v) for w in model.get_weights() for v in w.ravel()]
+    return [float(l["loss"]) for l in logs], [float(l["accuracy"]) for l in logs], weights
+
+
 def literal(values, indent):
     """A Swift array literal of float32 values, wrapped to 100 columns."""
     numbers = ["%.9g" % np.float32(v) for v in values]
@@ -111,5 +134,17 @@ for name, (kind, shape, body) in CASES.items():
     losses, weights = run(kind, shape, body)
     print('  "%s": (' % name)
     print(literal(losses, "    ") + ",")
+    print(literal(weights, "    ") + "),")
+print("]")
+print()
+print("// Per-step labels: for each case, the loss and accuracy of three SGD(0.5) steps on sparse")
+print("// categorical cross-entropy, and every weight after.")
+print("let kerasPerStepLabelReference:")
+print("  [String: (losses: [Float], accuracies: [Float], weights: [Float])] = [")
+for name, (kind, shape, body) in LABEL_CASES.items():
+    losses, accuracies, weights = run_labels(kind, shape, body)
+    print('  "%s": (' % name)
+    print(literal(losses, "    ") + ",")
+    print(literal(accuracies, "    ") + ",")
     print(literal(weights, "    ") + "),")
 print("]")

@@ -123,13 +123,16 @@ public final class GRU: RecurrentLayer, Configurable {
       resetAfter && activation.elementwise == .tanh && recurrentActivation.elementwise == .sigmoid
     let (activation, recurrentActivation) = (self.activation, self.recurrentActivation)
     // Without reset-after, the candidate's product is taken separately, after the reset.
-    let gatesKernel = resetAfter ? u : u.slice(alongAxis: 1, from: 0, count: 2 * units)
-    let candidateKernel = resetAfter ? nil : u.slice(alongAxis: 1, from: 2 * units, count: units)
+    let gatesProduct = RepeatedProduct(
+      weight: resetAfter ? u : u.slice(alongAxis: 1, from: 0, count: 2 * units))
+    let candidateProduct =
+      resetAfter
+      ? nil : RepeatedProduct(weight: u.slice(alongAxis: 1, from: 2 * units, count: units))
     return try runRecurrence(
       input, mask: mask, kernel: context[kernel], bias: inputBias, stateCount: 1, units: units,
       options: options, layerName: name, context: &context
     ) { projection, states, droppedHidden in
-      var inner = droppedHidden.matmul(gatesKernel)
+      var inner = gatesProduct(droppedHidden)
       if let recurrentBias { inner = inner + recurrentBias }
       if fused {
         let hidden = Tensor.gruCell(
@@ -142,7 +145,7 @@ public final class GRU: RecurrentLayer, Configurable {
       let z = recurrentActivation(part(projection, 0) + part(inner, 0))
       let r = recurrentActivation(part(projection, 1) + part(inner, 1))
       let recurrentCandidate =
-        candidateKernel.map { (r * droppedHidden).matmul($0) } ?? r * part(inner, 2)
+        candidateProduct.map { $0(r * droppedHidden) } ?? r * part(inner, 2)
       let candidate = activation(part(projection, 2) + recurrentCandidate)
       let hidden = z * states[0] + (1 - z) * candidate
       return (hidden, [hidden])

@@ -127,7 +127,7 @@ public final class LSTM: RecurrentLayer, Configurable {
   ) {
     guard let kernel, let recurrentKernel else { throw unbuiltLayerError(self) }
     _ = try outputShape(forInputShape: Array(input.shape.dropFirst()))
-    let u = context[recurrentKernel]
+    let recurrent = RepeatedProduct(weight: context[recurrentKernel])
     let units = self.units
     let fused = activation.elementwise == .tanh && recurrentActivation.elementwise == .sigmoid
     let (activation, recurrentActivation) = (self.activation, self.recurrentActivation)
@@ -135,7 +135,7 @@ public final class LSTM: RecurrentLayer, Configurable {
       input, mask: mask, kernel: context[kernel], bias: bias.map { context[$0] }, stateCount: 2,
       units: units, options: options, layerName: name, context: &context
     ) { projection, states, droppedHidden in
-      let gates = projection + droppedHidden.matmul(u)
+      let gates = recurrent(droppedHidden, adding: projection)
       if fused {
         let step = Tensor.lstmCell(gates: gates, previousCell: states[1])
         return (step.hidden, [step.hidden, step.cell])

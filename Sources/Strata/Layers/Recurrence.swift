@@ -87,7 +87,8 @@ extension RecurrentLayer {
     return try run(input, mask: mask, context: &context)
   }
 
-  /// The layer in a model: the output (the states only through ``callReturningStates``);
+  /// The layer in a model: the output (the states only through
+  /// ``RecurrentLayer/callReturningStates(_:mask:training:)``);
   /// the mask flows on only with `returnSequences`.
   public func call(_ input: Tensor, context: inout LayerContext) throws -> Tensor {
     guard !options.returnState else {
@@ -175,10 +176,12 @@ func runRecurrence(
       [batch, units], probability: keep, value: 1 / keep, generator: &context.generator)
   }
   let width = kernel.shape[1]
-  // Time-major projections, so that each step is one contiguous block of rows.
-  let projections = sequence.reshaped(to: [batch * steps, features])
+  // Time-major projections, so that each step is one contiguous block of rows: the (narrow)
+  // input is put in time order, and the projection comes out in it.
+  let projections = sequence.transposed(permutation: [1, 0, 2])
+    .reshaped(to: [steps * batch, features])
     .dense(kernel: kernel, bias: bias, activation: .linear)
-    .reshaped(to: [batch, steps, width]).transposed(permutation: [1, 0, 2])
+    .reshaped(to: [steps, batch, width])
   let stepMasks = mask.map { $0.transposed().reshaped(to: [steps, batch, 1]) }
   var states = [Tensor](repeating: Tensor.zeros([batch, units]), count: stateCount)
   var previousOutput = Tensor.zeros([batch, units])

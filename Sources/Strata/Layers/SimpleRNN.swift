@@ -99,13 +99,13 @@ public final class SimpleRNN: RecurrentLayer, Configurable {
   ) {
     guard let kernel, let recurrentKernel else { throw unbuiltLayerError(self) }
     _ = try outputShape(forInputShape: Array(input.shape.dropFirst()))
-    let u = context[recurrentKernel]
+    let recurrent = RepeatedProduct(weight: context[recurrentKernel])
     let activation = self.activation
     return try runRecurrence(
       input, mask: mask, kernel: context[kernel], bias: bias.map { context[$0] }, stateCount: 1,
       units: units, options: options, layerName: name, context: &context
     ) { projection, _, droppedHidden in
-      let hidden = activation(projection + droppedHidden.matmul(u))
+      let hidden = activation(recurrent(droppedHidden, adding: projection))
       return (hidden, [hidden])
     }
   }

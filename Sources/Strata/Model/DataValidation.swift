@@ -53,12 +53,14 @@ extension Sequential {
     let targetShape = Array(y.shape.dropFirst())
     switch loss.labels {
     case .sparse:
-      guard let classes = outputShape.last, outputShape.count == 1,
-        targetShape == [] || targetShape == [1]
+      // One label per sample, or per time step for an output `[N, steps, classes]`.
+      let labelShape = Array(outputShape.dropLast())
+      guard let classes = outputShape.last,
+        targetShape == labelShape || targetShape == labelShape + [1]
       else {
         throw StrataError(
           .shapeMismatch,
-          "\(loss.name) expects integer class labels of shape (N,) or (N, 1) for an output of shape (N, classes); received labels of shape \(y.shape) for an output of shape \(batchShapeText(outputShape)). For one-hot labels use categoricalCrossentropy."
+          "\(loss.name) expects integer class labels of shape \(batchShapeText(labelShape)) or \(batchShapeText(labelShape + [1])) for an output of shape \(batchShapeText(outputShape)); received labels of shape \(y.shape). For one-hot labels use categoricalCrossentropy."
         )
       }
       if let bad = y.scalars.firstIndex(where: {

@@ -229,8 +229,16 @@ struct MetricState {
 
   /// Adds a batch; only a weighted metric sees `sampleWeight`, as in Keras.
   func update(target: Tensor, prediction: Tensor, sampleWeight: Tensor?) {
+    let weight = isWeighted ? sampleWeight : nil
+    guard prediction.rank > 2 else {
+      accumulator.update(target: target, prediction: prediction, sampleWeight: weight)
+      return
+    }
+    // A prediction per time step counts every step, as Keras's metrics do.
+    let steps = PerStep(prediction)
     accumulator.update(
-      target: target, prediction: prediction, sampleWeight: isWeighted ? sampleWeight : nil)
+      target: steps.flattenTargets(target), prediction: steps.flatten(prediction),
+      sampleWeight: weight.map(steps.repeatedWeights))
   }
 }
 

@@ -24,7 +24,14 @@ extension Sequential {
       return (values.loss, values.output)
     }
     let output = try forward(x, context: &context)
-    return (loss.values(target: y, prediction: output), output.detached)
+    guard output.rank > 2 else {
+      return (loss.values(target: y, prediction: output), output.detached)
+    }
+    // A prediction per time step (`[batch, steps, classes]`): the loss of every step, then
+    // each sample's mean, so the reduction is Keras's mean over all steps of all samples.
+    let steps = PerStep(output)
+    let values = loss.values(target: steps.flattenTargets(y), prediction: steps.flatten(output))
+    return (steps.samplewiseMean(values), output.detached)
   }
 
   private func fusedValues(
@@ -38,16 +45,21 @@ extension Sequential {
       guard activation == "softmax" else { return nil }
       hidden = try forward(x, context: &context, upTo: layers.count - 1)
       let logits = try last.callBeforeActivation(hidden, context: &context)
-      guard logits.rank == 2 else { return nil }
+      guard logits.rank >= 2 else { return nil }
       let output = logits.detached.softmax(alongAxis: -1)
+      let steps = PerStep(logits)
+      let flatLogits = steps.flatten(logits)
       if case .softmax(let smoothing) = fusion {
-        var targets = y
+        var targets = steps.flattenTargets(y)
         if smoothing > 0 {
-          targets = y * (1 - smoothing) + smoothing / Float(logits.shape[1])
+          targets = targets * (1 - smoothing) + smoothing / Float(flatLogits.shape[1])
         }
-        return (Tensor.softmaxCrossEntropy(logits: logits, targets: targets), output)
+        let values = Tensor.softmaxCrossEntropy(logits: flatLogits, targets: targets)
+        return (steps.samplewiseMean(values), output)
       }
-      return (Tensor.softmaxCrossEntropy(logits: logits, labels: y.reshaped(to: [-1])), output)
+      let labels = steps.flattenTargets(y).reshaped(to: [-1])
+      let values = Tensor.softmaxCrossEntropy(logits: flatLogits, labels: labels)
+      return (steps.samplewiseMean(values), output)
     case .sigmoid(let smoothing):
       guard activation == "sigmoid" else { return nil }
       hidden = try forward(x, context: &context, upTo: layers.count - 1)
@@ -128,5 +140,47 @@ extension Sequential {
     var total = loss.reduce(joined(values), sampleWeight: sampleWeight)
     if let penalty = regularizationPenalty(context: context) { total = total + penalty }
     return (total.scalar, joined(outputs))
+  }
+}
+
+/// How a prediction per time step, `[batch, steps…, classes]`, meets a loss or a metric
+/// written for `[samples, classes]`: every step is a row, and a sample's loss is the mean of
+/// its steps' (Keras computes the loss of each step and averages over all of them).
+struct PerStep {
+  /// The batch size.
+  let batch: Int
+  /// The number of rows per sample (1 for a rank-2 prediction).
+  let steps: Int
+  /// The size of the last axis.
+  let features: Int
+
+  init(_ prediction: Tensor) {
+    batch = prediction.shape[0]
+    features = prediction.shape[prediction.rank - 1]
+    steps = prediction.rank > 2 ? prediction.shape.dropFirst().dropLast().reduce(1, *) : 1
+  }
+
+  /// `[batch·steps, features]`.
+  func flatten(_ prediction: Tensor) -> Tensor {
+    steps == 1 ? prediction : prediction.reshaped(to: [batch * steps, features])
+  }
+
+  /// The targets of every step as rows: `[batch·steps]` for class labels, else
+  /// `[batch·steps, features]`.
+  func flattenTargets(_ target: Tensor) -> Tensor {
+    guard steps > 1 else { return target }
+    let perRow = target.scalarCount / (batch * steps)
+    return target.reshaped(to: perRow == 1 ? [batch * steps] : [batch * steps, perRow])
+  }
+
+  /// Each sample's mean over its steps, `[batch]`.
+  func samplewiseMean(_ values: Tensor) -> Tensor {
+    steps == 1 ? values : values.reshaped(to: [batch, steps]).mean(alongAxis: 1)
+  }
+
+  /// Sample weights `[batch]` repeated for every step.
+  func repeatedWeights(_ weights: Tensor) -> Tensor {
+    guard steps > 1 else { return weights }
+    return (weights.reshaped(to: [batch, 1]) * Tensor.ones([1, steps])).reshaped(to: [-1])
   }
 }

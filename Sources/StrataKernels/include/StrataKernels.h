@@ -130,16 +130,12 @@ void strata_tanh(long n, const float *x, float *y);
 void strata_lstm_cell_forward(long batch, long units, const float *gates,
                               const float *previous_cell, float *activated, float *cell,
                               float *cell_tanh, float *hidden);
-/// The gradients of the cell state `f·c₋₁ + i·g` with respect to the gates' pre-activations
-/// (the output gate's part is zero) and the previous cell state.
-void strata_lstm_cell_state_backward(long batch, long units, const float *grad_cell,
-                                     const float *activated, const float *previous_cell,
-                                     float *grad_gates, float *grad_previous_cell);
-/// The gradients of the hidden state `o·tanh(c)` with respect to the gates' pre-activations
-/// (only the output gate's part is non-zero) and the cell state.
-void strata_lstm_hidden_backward(long batch, long units, const float *grad_hidden,
-                                 const float *activated, const float *cell_tanh,
-                                 float *grad_gates, float *grad_cell);
+/// The gradients of one LSTM step with respect to the gates' pre-activations and the previous
+/// cell state, from the gradients of its hidden and cell states.
+void strata_lstm_cell_backward(long batch, long units, const float *grad_hidden,
+                               const float *grad_cell, const float *activated,
+                               const float *previous_cell, const float *cell_tanh,
+                               float *grad_gates, float *grad_previous_cell);
 /// One GRU step with the reset gate applied after the recurrent product (Keras's
 /// `reset_after=True`): from the input and recurrent projections `[batch, 3·units]` (biases
 /// included, order z, r, h) and the previous hidden state, writes the activated gates

@@ -20,6 +20,9 @@ final class Tape: Sendable {
     /// that run of the parent's gradient in place, so that slicing a tensor into `n` pieces
     /// costs `O(size)` in the backward pass rather than `n` full-size zero-padded gradients.
     var parentOffset: Int? = nil
+    /// A gradient gathered outside the tape (by the products of a ``RepeatedProduct``) and
+    /// formed in one piece when the backward pass reaches this node.
+    var deferred: DeferredGradient? = nil
   }
 
   /// An op's gradient rule: the output's gradient and, per input, whether its gradient is
@@ -48,6 +51,16 @@ final class Tape: Sendable {
     }
   }
 
+  func append(
+    parents: [Int?], shape: [Int], deferred: DeferredGradient?, pullback: @escaping Pullback
+  ) -> Int {
+    nodes.withLock { nodes in
+      nodes.append(
+        Node(parents: parents, pullback: pullback, shape: shape, deferred: deferred))
+      return nodes.count - 1
+    }
+  }
+
   func append(parents: [Int?], shape: [Int], pullback: @escaping Pullback) -> Int {
     nodes.withLock { nodes in
       nodes.append(Node(parents: parents, pullback: pullback, shape: shape))
@@ -64,6 +77,9 @@ final class Tape: Sendable {
     for target in targets where target <= root { keep[target] = true }
     grads[root] = seed
     for index in stride(from: root, through: 0, by: -1) {
+      if let deferred = nodes[index].deferred, let gathered = deferred.gradient() {
+        grads[index] = grads[index].map { $0.detached.adding(gathered) } ?? gathered
+      }
       guard let upstream = grads[index] else { continue }
       let node = nodes[index]
       if let offset = node.parentOffset, let parent = node.parents[0] {
@@ -126,6 +142,25 @@ extension Tensor {
     return result
   }
 
+  /// Returns `value` recorded with `pullback` as its gradient rule and `deferred` as a source
+  /// of more gradient, formed when the backward pass reaches it.
+  static func record(
+    _ value: Tensor, inputs: [Tensor], deferred: DeferredGradient,
+    pullback: @escaping Tape.Pullback
+  ) -> Tensor {
+    guard let tape = inputs.lazy.compactMap({ $0.trace?.tape }).first else { return value }
+    let parents = inputs.map { input -> Int? in
+      guard let trace = input.trace, trace.tape === tape else { return nil }
+      return trace.index
+    }
+    var result = value.detached
+    result.trace = Trace(
+      tape: tape,
+      index: tape.append(
+        parents: parents, shape: value.shape, deferred: deferred, pullback: pullback))
+    return result
+  }
+
   /// Returns `value`, the values `offset ..< offset + value.scalarCount` of `input`, recorded
   /// as a slice: its gradient is added into that run of the input's gradient in place.
   static func recordContiguousSlice(_ value: Tensor, of input: Tensor, offset: Int) -> Tensor {
@@ -143,5 +178,31 @@ extension Tensor {
   ) -> Tensor {
     guard input.trace != nil else { return value }
     return record(value, inputs: [input]) { grad, _ in [pullback(grad)] }
+  }
+}
+
+/// Pieces of one node's gradient collected by pullbacks that run later in the backward pass
+/// than the node's consumers would deliver them, and the rule that forms the gradient from
+/// all of them at once (one GEMM instead of one per piece).
+final class DeferredGradient: Sendable {
+  private let pieces = Locked<[(Tensor, Tensor)]>([])
+  private let combine: @Sendable ([(Tensor, Tensor)]) -> Tensor
+
+  init(combine: @escaping @Sendable ([(Tensor, Tensor)]) -> Tensor) {
+    self.combine = combine
+  }
+
+  /// Adds one piece (for a product: its input and its output's gradient).
+  func add(_ first: Tensor, _ second: Tensor) {
+    pieces.withLock { $0.append((first.detached, second.detached)) }
+  }
+
+  /// The gradient from every piece added so far, which are then dropped; nil when none was.
+  func gradient() -> Tensor? {
+    let gathered = pieces.withLock { pieces -> [(Tensor, Tensor)] in
+      defer { pieces.removeAll() }
+      return pieces
+    }
+    return gathered.isEmpty ? nil : combine(gathered)
   }
 }

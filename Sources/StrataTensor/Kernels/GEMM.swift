@@ -154,7 +154,11 @@ enum GEMM {
         // about as much as using it: a row-major B is then read in place, panel by panel
         // (each row of a panel is contiguous), and only a ragged last panel is packed, for its
         // zero padding. Otherwise (and for a transposed B) the block is packed.
-        let fullPanels = b.transposed || m > inPlaceRowLimit ? 0 : nc / microColumns
+        // A row stride of a multiple of 4 KiB maps every row of a panel to the same cache
+        // set (64×256·256×1024, an LSTM(256)'s recurrent product, ran at half speed in
+        // place): such a B is packed too.
+        let aliasing = b.leadingDimension % 1024 == 0
+        let fullPanels = b.transposed || m > inPlaceRowLimit || aliasing ? 0 : nc / microColumns
         let packedStart = fullPanels * microColumns
         if packedStart < nc {
           packB(
@@ -205,16 +209,101 @@ enum GEMM {
     }
   }
 
+  /// A `k × n` right-hand operand packed once into the micro-kernel's panels, for a matrix
+  /// multiplied by many left-hand sides (an RNN's recurrent kernel, once per time step).
+  ///
+  /// The layout is the one `serial` packs on the fly: depth blocks of `depthBlockSize(k)`
+  /// rows, each holding every `columns`-wide panel of the block row by row, so a product with
+  /// it sums in the same order, and gives the same bits, as one that packs B itself.
+  final class PackedOperand: @unchecked Sendable {
+    // Written once in `init`, then only read (by several threads at a time).
+    let k: Int
+    let n: Int
+    let kernel: Kernel
+    let storage: UnsafeMutablePointer<Float>
+
+    init(_ b: Operand, k: Int, n: Int) {
+      self.k = k
+      self.n = n
+      kernel = Kernel.forColumns(n)
+      let width = GEMM.roundUp(n, kernel.columns)
+      storage = GEMM.allocateCacheAligned(Swift.max(1, width * k))
+      let depth = GEMM.depthBlockSize(forDepth: k)
+      var p0 = 0
+      while p0 < k {
+        let kc = Swift.min(depth, k - p0)
+        GEMM.packB(
+          b, rowStart: p0, rows: kc, columnStart: 0, columns: n, panelWidth: kernel.columns,
+          into: storage + p0 * width)
+        p0 += kc
+      }
+    }
+
+    deinit { UnsafeMutableRawPointer(storage).deallocate() }
+  }
+
+  /// `c (+)= a · B` for a row-major `a` `[m, k]` and a packed `B`, split over threads by
+  /// panels of columns.
+  static func multiply(
+    m: Int, a: UnsafePointer<Float>, lda: Int, packed: PackedOperand,
+    c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+  ) {
+    let (n, k) = (packed.n, packed.k)
+    if m == 0 || n == 0 { return }
+    _ = AllocatorTuning.applied
+    if k == 0 {
+      if !accumulate { for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) } }
+      return
+    }
+    let nr = packed.kernel.columns
+    let panels = (n + nr - 1) / nr
+    let threads = 2 * m * n * k < 1_000_000 ? 1 : ComputeThreads.count
+    let parts = Swift.min(threads, panels)
+    let (aAddress, cAddress) = (Int(bitPattern: a), Int(bitPattern: c))
+    runParallel(parts: parts) { part in
+      let firstPanel = panels * part / parts
+      let lastPanel = panels * (part + 1) / parts
+      let a = UnsafePointer<Float>(bitPattern: aAddress)!
+      let c = UnsafeMutablePointer<Float>(bitPattern: cAddress)!
+      let width = roundUp(n, nr)
+      let depth = depthBlockSize(forDepth: k)
+      var p0 = 0
+      while p0 < k {
+        let kc = Swift.min(depth, k - p0)
+        let block = UnsafePointer(packed.storage) + p0 * width
+        let addToC = accumulate || p0 > 0
+        var i0 = 0
+        while i0 < m {
+          let mc = Swift.min(rowBlock, m - i0)
+          for panel in firstPanel..<lastPanel {
+            let jr = panel * nr
+            let cols = Swift.min(nr, n - jr)
+            var ir = 0
+            while ir < mc {
+              strata_sgemm_micro(
+                packed.kernel.id, kc, a + (i0 + ir) * lda + p0, lda, 1, block + jr * kc, nr,
+                c + (i0 + ir) * ldc + jr, ldc, Swift.min(microRows, mc - ir), cols,
+                addToC ? 1 : 0)
+              ir += microRows
+            }
+          }
+          i0 += mc
+        }
+        p0 += kc
+      }
+    }
+  }
+
   /// Room for `count` floats starting on a 64-byte cache line. `malloc` only promises 16
   /// bytes, and a packed panel row that straddles two lines costs the micro-kernel a split
   /// load on every step (six alternating runs on a Xeon: two-thread 128×784·784×512 was
   /// faster aligned every time, by 3–15%).
-  private static func allocateCacheAligned(_ count: Int) -> UnsafeMutablePointer<Float> {
+  fileprivate static func allocateCacheAligned(_ count: Int) -> UnsafeMutablePointer<Float> {
     UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.stride, alignment: 64)
       .bindMemory(to: Float.self, capacity: count)
   }
 
-  @inline(__always) private static func roundUp(_ value: Int, _ multiple: Int) -> Int {
+  @inline(__always) fileprivate static func roundUp(_ value: Int, _ multiple: Int) -> Int {
     (value + multiple - 1) / multiple * multiple
   }
 
@@ -256,7 +345,7 @@ enum GEMM {
 
   /// Packs rows `rowStart..<+rows` (the k range), columns `columnStart..<+columns` of `op(B)`
   /// into panels of `nr` columns, each stored row by row (zero-padded at the right).
-  private static func packB(
+  fileprivate static func packB(
     _ b: Operand, rowStart: Int, rows: Int, columnStart: Int, columns: Int, panelWidth nr: Int,
     into packed: UnsafeMutablePointer<Float>
   ) {

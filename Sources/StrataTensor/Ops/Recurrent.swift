@@ -9,8 +9,9 @@ extension Tensor {
   ///
   /// `gates` `[batch, 4·units]` holds the pre-activations `x·W + h₋₁·U + b` in Keras's order
   /// i, f, c, o; with `i, f, o = σ(·)` and `g = tanh(·)` the step returns
-  /// `cell = f·previousCell + i·g` and `hidden = o·tanh(cell)`, each `[batch, units]`, as
-  /// two traced results.
+  /// `cell = f·previousCell + i·g` and `hidden = o·tanh(cell)`, each `[batch, units]`. Both
+  /// are views of one traced `[2, batch, units]` result, so the step's backward pass is one
+  /// kernel call.
   public static func lstmCell(gates: Tensor, previousCell: Tensor) -> (
     hidden: Tensor, cell: Tensor
   ) {
@@ -20,38 +21,65 @@ extension Tensor {
       "lstmCell: gates \(gates.shape) must be [batch, 4·units] for a cell state [batch, units], got \(previousCell.shape)"
     )
     let (batch, units) = (previousCell.shape[0], previousCell.shape[1])
-    var activated = uninitializedScalars(batch * 4 * units)
-    var cell = uninitializedScalars(batch * units)
-    var cellTanh = uninitializedScalars(batch * units)
-    var hidden = uninitializedScalars(batch * units)
-    strata_lstm_cell_forward(
-      batch, units, gates.scalars, previousCell.scalars, &activated, &cell, &cellTanh, &hidden)
-    let cellValue = Tensor(shape: [batch, units], storage: cell)
-    let hiddenValue = Tensor(shape: [batch, units], storage: hidden)
-    guard gates.isTraced || previousCell.isTraced else { return (hiddenValue, cellValue) }
-    let (gateValues, cellTanhValues) = (activated, cellTanh)
-    let previous = previousCell.detached
-    let tracedCell = record(cellValue, inputs: [gates, previousCell]) { grad, needs in
-      var gradGates = uninitializedScalars(batch * 4 * units)
-      var gradPrevious = uninitializedScalars(batch * units)
-      strata_lstm_cell_state_backward(
-        batch, units, grad.scalars, gateValues, previous.scalars, &gradGates, &gradPrevious)
-      return [
-        needs[0] ? Tensor(shape: [batch, 4 * units], storage: gradGates) : nil,
-        needs[1] ? Tensor(shape: [batch, units], storage: gradPrevious) : nil,
-      ]
+    let size = batch * units
+    var activated = uninitializedScalars(4 * size)
+    var state = uninitializedScalars(2 * size)
+    var cellTanh = uninitializedScalars(size)
+    gates.scalars.withUnsafeBufferPointer { g in
+      previousCell.scalars.withUnsafeBufferPointer { p in
+        activated.withUnsafeMutableBufferPointer { a in
+          state.withUnsafeMutableBufferPointer { s in
+            cellTanh.withUnsafeMutableBufferPointer { t in
+              let (g, p, a, s, t) = (
+                g.baseAddress!, p.baseAddress!, a.baseAddress!, s.baseAddress!, t.baseAddress!
+              )
+              forEachRowRange(batch: batch, width: 4 * units) { rows in
+                let (r, n) = (rows.lowerBound, rows.count)
+                strata_lstm_cell_forward(
+                  n, units, g + r * 4 * units, p + r * units, a + r * 4 * units, s + r * units,
+                  t + r * units, s + size + r * units)
+              }
+            }
+          }
+        }
+      }
     }
-    let tracedHidden = record(hiddenValue, inputs: [gates, tracedCell]) { grad, needs in
-      var gradGates = uninitializedScalars(batch * 4 * units)
-      var gradCell = uninitializedScalars(batch * units)
-      strata_lstm_hidden_backward(
-        batch, units, grad.scalars, gateValues, cellTanhValues, &gradGates, &gradCell)
-      return [
-        needs[0] ? Tensor(shape: [batch, 4 * units], storage: gradGates) : nil,
-        needs[1] ? Tensor(shape: [batch, units], storage: gradCell) : nil,
-      ]
+    // state = [cell; hidden], each half a contiguous block.
+    var value = Tensor(shape: [2, batch, units], storage: state)
+    if gates.isTraced || previousCell.isTraced {
+      let (gateValues, cellTanhValues, previous) = (activated, cellTanh, previousCell.detached)
+      value = record(value, inputs: [gates, previousCell]) { grad, needs in
+        var gradGates = uninitializedScalars(4 * size)
+        var gradPrevious = uninitializedScalars(size)
+        grad.scalars.withUnsafeBufferPointer { d in
+          gradGates.withUnsafeMutableBufferPointer { dg in
+            gradPrevious.withUnsafeMutableBufferPointer { dp in
+              let (d, dg, dp) = (d.baseAddress!, dg.baseAddress!, dp.baseAddress!)
+              forEachRowRange(batch: batch, width: 4 * units) { rows in
+                let (r, n) = (rows.lowerBound, rows.count)
+                gateValues.withUnsafeBufferPointer { a in
+                  previous.scalars.withUnsafeBufferPointer { p in
+                    cellTanhValues.withUnsafeBufferPointer { t in
+                      strata_lstm_cell_backward(
+                        n, units, d + size + r * units, d + r * units,
+                        a.baseAddress! + r * 4 * units, p.baseAddress! + r * units,
+                        t.baseAddress! + r * units, dg + r * 4 * units, dp + r * units)
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+        return [
+          needs[0] ? Tensor(shape: [batch, 4 * units], storage: gradGates) : nil,
+          needs[1] ? Tensor(shape: [batch, units], storage: gradPrevious) : nil,
+        ]
+      }
     }
-    return (tracedHidden, tracedCell)
+    let cell = value.rows(0..<1).reshaped(to: [batch, units])
+    let hidden = value.rows(1..<2).reshaped(to: [batch, units])
+    return (hidden, cell)
   }
 
   /// One step of Keras's GRU cell with `reset_after=True` (its default; sigmoid and tanh).
@@ -72,9 +100,19 @@ extension Tensor {
     let (batch, units) = (previousHidden.shape[0], previousHidden.shape[1])
     var activated = uninitializedScalars(batch * 3 * units)
     var hidden = uninitializedScalars(batch * units)
-    strata_gru_cell_forward(
-      batch, units, inputProjection.scalars, recurrentProjection.scalars, previousHidden.scalars,
-      &activated, &hidden)
+    withPointers(inputProjection, recurrentProjection, previousHidden) { x, r, p in
+      activated.withUnsafeMutableBufferPointer { a in
+        hidden.withUnsafeMutableBufferPointer { h in
+          let (a, h) = (a.baseAddress!, h.baseAddress!)
+          forEachRowRange(batch: batch, width: 3 * units) { rows in
+            let (i, n) = (rows.lowerBound, rows.count)
+            strata_gru_cell_forward(
+              n, units, x + i * 3 * units, r + i * 3 * units, p + i * units, a + i * 3 * units,
+              h + i * units)
+          }
+        }
+      }
+    }
     let value = Tensor(shape: [batch, units], storage: hidden)
     let inputs = [inputProjection, recurrentProjection, previousHidden]
     guard inputs.contains(where: \.isTraced) else { return value }
@@ -85,15 +123,60 @@ extension Tensor {
       var gradInput = uninitializedScalars(batch * 3 * units)
       var gradRecurrent = uninitializedScalars(batch * 3 * units)
       var gradPrevious = uninitializedScalars(batch * units)
-      strata_gru_cell_backward(
-        batch, units, grad.scalars, gateValues, recurrent.scalars, previous.scalars, &gradInput,
-        &gradRecurrent, &gradPrevious)
+      let gates = Tensor(shape: [batch, 3 * units], storage: gateValues)
+      withPointers(grad, gates, recurrent, previous) { d, a, r, p in
+        gradInput.withUnsafeMutableBufferPointer { dx in
+          gradRecurrent.withUnsafeMutableBufferPointer { dr in
+            gradPrevious.withUnsafeMutableBufferPointer { dp in
+              let (dx, dr, dp) = (dx.baseAddress!, dr.baseAddress!, dp.baseAddress!)
+              forEachRowRange(batch: batch, width: 3 * units) { rows in
+                let (i, n) = (rows.lowerBound, rows.count)
+                let (wide, narrow) = (i * 3 * units, i * units)
+                strata_gru_cell_backward(
+                  n, units, d + narrow, a + wide, r + wide, p + narrow, dx + wide, dr + wide,
+                  dp + narrow)
+              }
+            }
+          }
+        }
+      }
       return [
         needs[0] ? Tensor(shape: [batch, 3 * units], storage: gradInput) : nil,
         needs[1] ? Tensor(shape: [batch, 3 * units], storage: gradRecurrent) : nil,
         needs[2] ? Tensor(shape: [batch, units], storage: gradPrevious) : nil,
       ]
     }
+  }
+}
+
+/// Runs `body` on ranges of the `batch` rows of a step whose rows are `width` values wide,
+/// on several threads when the step is large enough to pay for them.
+func forEachRowRange(batch: Int, width: Int, _ body: (Range<Int>) -> Void) {
+  let minimumRows = Swift.max(1, (elementwiseParallelThreshold / 4) / Swift.max(1, width))
+  parallelRanges(count: batch, minimumChunk: minimumRows, body)
+}
+
+/// The storage of three tensors, for reading.
+func withPointers<Result>(
+  _ a: Tensor, _ b: Tensor, _ c: Tensor,
+  _ body: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>) -> Result
+) -> Result {
+  a.scalars.withUnsafeBufferPointer { a in
+    b.scalars.withUnsafeBufferPointer { b in
+      c.scalars.withUnsafeBufferPointer { c in body(a.baseAddress!, b.baseAddress!, c.baseAddress!)
+      }
+    }
+  }
+}
+
+/// The storage of four tensors, for reading.
+func withPointers<Result>(
+  _ a: Tensor, _ b: Tensor, _ c: Tensor, _ d: Tensor,
+  _ body: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>)
+    -> Result
+) -> Result {
+  withPointers(a, b, c) { a, b, c in
+    d.scalars.withUnsafeBufferPointer { d in body(a, b, c, d.baseAddress!) }
   }
 }
 

@@ -58,20 +58,36 @@ extension Tensor {
       inputStrides[axis] = inputStrides[axis + 1] * shape[axis + 1]
     }
     let strides = permutation.map { inputStrides[$0] }
-    var out = [Float](repeating: 0, count: scalarCount)
+    // Trailing axes that keep their place stay contiguous: they are copied as runs (a
+    // time-major sequence `[steps, batch, features]` from `[batch, steps, features]` is
+    // `steps · batch` copies of `features` values).
+    var kept = 0
+    while kept < rank && permutation[rank - 1 - kept] == rank - 1 - kept { kept += 1 }
+    let run = shape[(rank - kept)...].reduce(1, *)
+    let outer = rank - kept
+    var out = uninitializedScalars(scalarCount)
     if scalarCount > 0 {
-      var index = [Int](repeating: 0, count: rank)
-      var offset = 0
-      for i in 0..<scalarCount {
-        out[i] = scalars[offset]
-        var axis = rank - 1
-        while axis >= 0 {
-          index[axis] += 1
-          offset += strides[axis]
-          if index[axis] < newShape[axis] { break }
-          offset -= strides[axis] * newShape[axis]
-          index[axis] = 0
-          axis -= 1
+      scalars.withUnsafeBufferPointer { source in
+        out.withUnsafeMutableBufferPointer { destination in
+          let (from, to) = (source.baseAddress!, destination.baseAddress!)
+          var index = [Int](repeating: 0, count: Swift.max(outer, 1))
+          var offset = 0
+          for block in 0..<(scalarCount / run) {
+            if run == 1 {
+              to[block] = from[offset]
+            } else {
+              (to + block * run).update(from: from + offset, count: run)
+            }
+            var axis = outer - 1
+            while axis >= 0 {
+              index[axis] += 1
+              offset += strides[axis]
+              if index[axis] < newShape[axis] { break }
+              offset -= strides[axis] * newShape[axis]
+              index[axis] = 0
+              axis -= 1
+            }
+          }
         }
       }
     }

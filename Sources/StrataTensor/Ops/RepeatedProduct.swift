@@ -1,0 +1,116 @@
+/// A weight multiplied by many inputs in one computation — an RNN's recurrent kernel, once
+/// per time step — as `x.matmul(weight)` with the same values and gradients, but cheaper.
+///
+/// The weight `[k, n]` is packed for the GEMM once (and its transpose once, for the inputs'
+/// gradients) instead of at every product, and its own gradient `Σᵢ xᵢᵀ · gᵢ` is one GEMM
+/// over every product, formed when the backward pass reaches the weight, instead of one
+/// small GEMM and one full-size addition per product.
+///
+/// ```swift
+/// let recurrent = RepeatedProduct(weight: u)
+/// for t in 0..<steps { h = (projection[t] + recurrent(h)).tanh() }
+/// ```
+public final class RepeatedProduct: Sendable {
+  /// The weight as the products use it (a traced copy when the weight is traced).
+  public let weight: Tensor
+  private let packed: GEMM.PackedOperand
+  private let transpose: TransposedPacking
+  private let deferred: DeferredGradient?
+
+  /// Packs `weight` `[k, n]` for the products.
+  public init(weight: Tensor) {
+    precondition(
+      weight.rank == 2, "RepeatedProduct: the weight must be a matrix, got shape \(weight.shape)")
+    let (k, n) = (weight.shape[0], weight.shape[1])
+    transpose = TransposedPacking(weight.detached)
+    packed = weight.scalars.withUnsafeBufferPointer { buffer in
+      GEMM.PackedOperand(
+        .init(base: buffer.baseAddress!, leadingDimension: n, transposed: false), k: k, n: n)
+    }
+    guard weight.isTraced else {
+      self.weight = weight
+      self.deferred = nil
+      return
+    }
+    // Every product adds its input and its output's gradient here; the weight's gradient
+    // is Xᵀ·G over all of them, X and G the inputs and gradients stacked.
+    let deferred = DeferredGradient { pieces in
+      let inputs = Tensor.concatenating(pieces.map(\.0), alongAxis: 0)
+      let gradients = Tensor.concatenating(pieces.map(\.1), alongAxis: 0)
+      return Tensor.matrixProduct(inputs, gradients, transposingA: true)
+    }
+    self.weight = Tensor.record(weight.detached, inputs: [weight], deferred: deferred) {
+      grad, _ in [grad]
+    }
+    self.deferred = deferred
+  }
+
+  /// `x · weight` for `x` `[m, k]`, with `matmul`'s gradients.
+  public func callAsFunction(_ x: Tensor) -> Tensor {
+    product(x, adding: nil)
+  }
+
+  /// `addend + x · weight` for `x` `[m, k]` and `addend` `[m, n]` (a time step's input
+  /// projection), the product summed into a copy of `addend` by the GEMM.
+  public func callAsFunction(_ x: Tensor, adding addend: Tensor) -> Tensor {
+    product(x, adding: addend)
+  }
+
+  private func product(_ x: Tensor, adding addend: Tensor?) -> Tensor {
+    precondition(
+      x.rank == 2 && x.shape[1] == packed.k,
+      "RepeatedProduct: inputs must be [m, \(packed.k)], got \(x.shape)")
+    if let addend {
+      precondition(
+        addend.shape == [x.shape[0], packed.n],
+        "RepeatedProduct: the addend must be [\(x.shape[0]), \(packed.n)], got \(addend.shape)")
+    }
+    let value = Self.product(x, packed, adding: addend)
+    let inputs = [x, weight] + (addend.map { [$0] } ?? [])
+    guard inputs.contains(where: \.isTraced) else { return value }
+    let input = x.detached
+    // The pullback holds untraced values only, so the tape never keeps itself alive.
+    let (deferred, transpose) = (self.deferred, self.transpose)
+    return Tensor.record(value, inputs: inputs) { grad, needs in
+      if needs[1] { deferred?.add(input, grad) }
+      let gradInput = needs[0] ? Self.product(grad, transpose.packed(), adding: nil) : nil
+      return [gradInput, nil] + (needs.count > 2 ? [needs[2] ? grad : nil] : [])
+    }
+  }
+
+  /// The weight's transpose, packed on the first backward product.
+  private final class TransposedPacking: Sendable {
+    private let weight: Tensor
+    private let cache = Locked<GEMM.PackedOperand?>(nil)
+
+    init(_ weight: Tensor) { self.weight = weight }
+
+    func packed() -> GEMM.PackedOperand {
+      cache.withLock { cached in
+        if let cached { return cached }
+        let (k, n) = (weight.shape[0], weight.shape[1])
+        let made = weight.scalars.withUnsafeBufferPointer { buffer in
+          GEMM.PackedOperand(
+            .init(base: buffer.baseAddress!, leadingDimension: n, transposed: true), k: n, n: k)
+        }
+        cached = made
+        return made
+      }
+    }
+  }
+
+  private static func product(_ x: Tensor, _ packed: GEMM.PackedOperand, adding addend: Tensor?)
+    -> Tensor
+  {
+    let m = x.shape[0]
+    var out = addend?.scalars ?? uninitializedScalars(m * packed.n)
+    x.scalars.withUnsafeBufferPointer { a in
+      out.withUnsafeMutableBufferPointer { c in
+        GEMM.multiply(
+          m: m, a: a.baseAddress!, lda: packed.k, packed: packed, c: c.baseAddress!,
+          ldc: packed.n, accumulate: addend != nil)
+      }
+    }
+    return Tensor(shape: [m, packed.n], storage: out)
+  }
+}
