@@ -6,13 +6,16 @@
 #   Benchmarks/compare.sh [ROUNDS] [EPOCHS]     (defaults: 3 rounds, 3 epochs)
 #   PYTHON=/path/to/venv/bin/python Benchmarks/compare.sh
 #   WORKLOADS="convnet convnet-predict" SAMPLES=20000 Benchmarks/compare.sh 3 2
-# SAMPLES limits the convnet workloads' training set (default 20000, as issue 13 measured).
+#   WORKLOADS=lstm Benchmarks/compare.sh 3 2
+# SAMPLES limits the convnet workloads' training set (default 20000, as issue 13 measured);
+# BYTES the lstm workload's text (default 1000000, the first megabyte of the fortunes corpus).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}
 epochs=${2:-3}
 workloads=${WORKLOADS:-mlp-a mlp-s mlp-bn predict convnet convnet-predict}
 samples=${SAMPLES:-20000}
+bytes=${BYTES:-1000000}
 python=${PYTHON:-python3}
 data="$(cd .. && pwd)/shared/datasets/fashion-mnist"
 [ -d "$data" ] || data="${STRATA_DATASETS:-$HOME/.strata/datasets}/fashion-mnist"
@@ -30,11 +33,14 @@ for round in $(seq "$rounds"); do
   for workload in $workloads; do
     echo "round $round: $workload" >&2
     limit=()
-    case $workload in convnet*) limit=(--samples "$samples") ;; esac
+    case $workload in
+      convnet*) limit=(--samples "$samples") ;;
+      lstm) limit=(--bytes "$bytes") ;;
+    esac
     .build/release/strata-bench "$workload" --epochs "$epochs" --data "$data" "${limit[@]}" |
       tail -1 >> "$results"
     for peer in "${peers[@]}"; do
-      case "$peer $workload" in "numpy convnet"*) continue ;; esac
+      case "$peer $workload" in "numpy convnet"* | "numpy lstm") continue ;; esac
       "$python" Benchmarks/peers.py "$peer" "$workload" --epochs "$epochs" --data "$data" \
         "${limit[@]}" 2> /dev/null | tail -1 >> "$results" || echo "$peer $workload failed" >&2
     done
@@ -48,7 +54,7 @@ def seconds(row):
     return row.get("median_epoch_seconds", row.get("median_seconds"))
 frameworks = sorted({r["framework"] for r in rows} - {"strata"})
 print(f"{'workload':8} {'framework':17} {'seconds (median)':>16} {'Strata/peer':>12} {'spread':>13} {'accuracy':>9} {'peak RSS MB':>12}")
-for workload in ["mlp-a", "mlp-s", "mlp-bn", "predict", "convnet", "convnet-predict"]:
+for workload in ["mlp-a", "mlp-s", "mlp-bn", "predict", "convnet", "convnet-predict", "lstm"]:
     strata = [r for r in rows if r["benchmark"] == workload and r["framework"] == "strata"]
     if not strata:
         continue

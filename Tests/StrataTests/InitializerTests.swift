@@ -56,3 +56,24 @@ import Testing
   try model.build(inputShape: [2])
   #expect(model.getWeights()[0] == Tensor([[1, 2], [3, 4]]))
 }
+
+@Test func orthogonalInitializerGivesOrthonormalColumnsOrRows() throws {
+  var generator = RandomGenerator(seed: 3)
+  // Tall [40, 16]: QᵀQ = I (16 × 16). Wide [16, 64] (an LSTM(16)'s recurrent kernel): QQᵀ = I.
+  for (shape, gain) in [([40, 16], Float(1)), ([16, 64], 1), ([6, 6], 2)] {
+    let q = try Initializer.orthogonal(gain: gain)(shape, generator: &generator)
+    #expect(q.shape == shape)
+    let gram = shape[0] >= shape[1] ? q.transposed().matmul(q) : q.matmul(q.transposed())
+    let size = Swift.min(shape[0], shape[1])
+    let identity = Tensor.eye(size) * (gain * gain)
+    expectClose(gram.scalars, identity.scalars, tolerance: 1e-5)
+  }
+  // Keras's name and class name rebuild it.
+  let restored = try Initializer(
+    configurationValue: Initializer.orthogonal(gain: 0.5).configurationValue)
+  #expect(restored == .orthogonal(gain: 0.5))
+  #expect(Registry.initializerNames.contains("orthogonal"))
+  expectStrataError(.invalidArgument, containing: "rank 2 or more") {
+    _ = try Initializer.orthogonal([5], generator: &generator)
+  }
+}

@@ -33,11 +33,24 @@ public final class RepeatedProduct: Sendable {
       return
     }
     // Every product adds its input and its output's gradient here; the weight's gradient
-    // is Xᵀ·G over all of them, X and G the inputs and gradients stacked.
+    // Σ xᵢᵀ·gᵢ is summed by the GEMM into one buffer, product after product (no stacked copy
+    // of all inputs and gradients; each product is a full-speed GEMM of depth m).
     let deferred = DeferredGradient { pieces in
-      let inputs = Tensor.concatenating(pieces.map(\.0), alongAxis: 0)
-      let gradients = Tensor.concatenating(pieces.map(\.1), alongAxis: 0)
-      return Tensor.matrixProduct(inputs, gradients, transposingA: true)
+      var sum = uninitializedScalars(k * n)
+      sum.withUnsafeMutableBufferPointer { c in
+        for (index, (input, gradient)) in pieces.enumerated() {
+          input.scalars.withUnsafeBufferPointer { a in
+            gradient.scalars.withUnsafeBufferPointer { b in
+              GEMM.multiply(
+                m: k, n: n, k: input.shape[0],
+                a: .init(base: a.baseAddress!, leadingDimension: k, transposed: true),
+                b: .init(base: b.baseAddress!, leadingDimension: n, transposed: false),
+                c: c.baseAddress!, ldc: n, accumulate: index > 0)
+            }
+          }
+        }
+      }
+      return Tensor(shape: [k, n], storage: sum)
     }
     self.weight = Tensor.record(weight.detached, inputs: [weight], deferred: deferred) {
       grad, _ in [grad]
