@@ -42,3 +42,15 @@ let indexed = Tensor(shape: [2, 3, 4], scalars: (0..<24).map(Float.init))
   let (_, grads) = valueWithGradient(at: [Tensor([[1, 2], [3, 4]])]) { p in p[0][..., 1].sum() }
   #expect(grads[0] == Tensor([[0, 1], [0, 1]]))
 }
+
+@Test func booleanMasksSelectValuesOrRows() {
+  let x = Tensor([[1, 2], [3, 4], [5, 6]])
+  // NumPy: x[x > 2] = [3, 4, 5, 6]; x[np.array([True, False, True])] = [[1, 2], [5, 6]].
+  #expect(x[where: x.isGreater(than: 2)].scalars == [3, 4, 5, 6])
+  let rows = x[where: Tensor([1, 0, 1])]
+  #expect(rows.shape == [2, 2] && rows.scalars == [1, 2, 5, 6])
+  // (a == b).mean(): the share of equal entries, NumPy's idiom for accuracy.
+  #expect(Tensor([1, 2, 3, 4]).isEqual(to: Tensor([1, 0, 3, 0])).mean().scalar == 0.5)
+  let (_, gradients) = valueWithGradient(at: [x]) { p in p[0][where: Tensor([0, 1, 1])].sum() }
+  #expect(gradients[0].scalars == [0, 0, 1, 1, 1, 1])
+}

@@ -47,3 +47,15 @@ import Testing
   let columns = tenths.reshaped(to: [1_000_000, 2])
   #expect(columns.sum(alongAxis: 0).scalars == [100_000, 100_000])
 }
+
+@Test func varianceAndStandardDeviationMatchNumPy() {
+  // NumPy: x.var(axis=1) = [1.5555557, 2.888889], x.std(axis=0) = [1, 1, 0.5], x.var() = 2.9166667
+  let x = Tensor([[1, 2, 4], [-1, 0, 3]])
+  expectClose(x.variance(alongAxes: [1]).scalars, [1.5555557, 2.888889])
+  expectClose(x.standardDeviation(alongAxes: [0]).scalars, [1, 1, 0.5])
+  expectClose([x.variance().scalar], [2.9166667])
+  #expect(x.variance(alongAxes: [1], keepingDims: true).shape == [2, 1])
+  expectGradientsMatch(at: [randomTensor([3, 4], seed: 5)]) { p in
+    (p[0].standardDeviation(alongAxes: [1]) * Tensor([1, 2, 3])).sum()
+  }
+}

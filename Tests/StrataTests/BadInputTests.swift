@@ -78,8 +78,12 @@ func expectRejected(
   }
   let binary = Sequential { Dense(units: 1, inputShape: [2], activation: .sigmoid) }
   binary.compile(loss: .binaryCrossentropy)
-  expectRejected(.invalidData, containing: "expects labels that are 0 or 1", model: binary) {
+  expectRejected(.invalidData, containing: "expects targets between 0 and 1", model: binary) {
     try binary.fit(Tensor.ones([2, 2]), Tensor([[1], [2]]), verbose: 0)
+  }
+  // Soft targets (an autoencoder's pixel intensities) train, as in Keras.
+  #expect(throws: Never.self) {
+    try binary.fit(Tensor.ones([2, 2]), Tensor([[0.0039], [0.5]]), verbose: 0)
   }
 }
 

@@ -161,3 +161,31 @@ import Testing
     layer.movingMean!.value.scalars, x.reshaped(to: [-1, 2]).mean(alongAxes: [0]).scalars)
   #expect(layer.movingVariance!.shape == [2])
 }
+
+@Test func layersGiveAndTakeTheirOwnWeights() throws {
+  let model = Sequential {
+    Input(shape: [3])
+    Dense(units: 2, name: "hidden")
+    Dense(units: 1)
+  }
+  _ = try model.predict(Tensor.ones([1, 3]))
+  let hidden = try model.layer(named: "hidden")
+  #expect(hidden === model.layers[0])
+  #expect(hidden.getWeights().map(\.shape) == [[3, 2], [2]])
+  try model.layers[0].setWeights([Tensor.ones([3, 2]), Tensor([0.5, -0.5])])
+  #expect(model.getWeights()[1].scalars == [0.5, -0.5])
+  expectStrataError(.shapeMismatch, containing: "Weight 0 ('hidden/kernel') has shape [3, 2]") {
+    try hidden.setWeights([Tensor.ones([2, 2]), Tensor([0, 0])])
+  }
+  expectStrataError(
+    .invalidArgument, containing: "on layer 'hidden' with a weight list of length 1"
+  ) {
+    try hidden.setWeights([Tensor.ones([3, 2])])
+  }
+  #expect(model.getWeights()[1].scalars == [0.5, -0.5])
+  expectStrataError(
+    .invalidArgument, containing: "No such layer: output. Existing layers are: hidden, dense"
+  ) {
+    _ = try model.layer(named: "output")
+  }
+}

@@ -74,3 +74,20 @@ func metricValue(_ metric: any Metric, _ y: Tensor, _ p: Tensor) -> Float {
   try expectRoundTrip(LossMetric(Huber(delta: 2)))
   try expectRoundTrip(CustomMetric(name: "round_trip_metric", higherIsBetter: false) { $0 - $1 })
 }
+
+@Test func crossEntropyMetricsAreSpelledAsTheLosses() throws {
+  // A linear output read as logits: the metric equals the loss of the same spelling.
+  let model = Sequential { Dense(units: 1, inputShape: [2]) }
+  model.compile(
+    optimizer: .sgd(), loss: .binaryCrossentropy(fromLogits: true),
+    metrics: [.binaryCrossentropy(fromLogits: true)])
+  let x = Tensor([[1, 2], [-1, 0.5], [3, -2]])
+  let logs = try model.evaluate(x, Tensor([[1], [0], [1]]), verbose: 0)
+  expectClose([logs["binary_crossentropy"]!], [logs["loss"]!], tolerance: 1e-6)
+  let classifier = Sequential { Dense(units: 3, inputShape: [2]) }
+  classifier.compile(
+    loss: .sparseCategoricalCrossentropy(fromLogits: true),
+    metrics: [.sparseCategoricalCrossentropy(fromLogits: true)])
+  let sparse = try classifier.evaluate(x, Tensor([0, 2, 1]), verbose: 0)
+  expectClose([sparse["sparse_categorical_crossentropy"]!], [sparse["loss"]!], tolerance: 1e-6)
+}

@@ -86,6 +86,21 @@ extension Layer {
   /// The non-trainable weights, in order.
   public var nonTrainableWeights: [Weight] { weights.filter { !$0.isTrainable } }
 
+  /// The values of the layer's weights, in ``weights``'s order (Keras's
+  /// `layer.get_weights()`): `[kernel, bias]` for a `Dense`.
+  public func getWeights() -> [Tensor] { weights.map(\.value) }
+
+  /// Replaces the values of the layer's weights, in ``weights``'s order (Keras's
+  /// `layer.set_weights(…)`). Checks the count, every shape and every value first: on error
+  /// nothing changes.
+  public func setWeights(_ values: [Tensor]) throws {
+    let names = Dictionary(
+      zip(weights.map(ObjectIdentifier.init), weightNames), uniquingKeysWith: { first, _ in first })
+    try assignWeights(
+      values, to: weights, kind: "layer", owner: name,
+      weightName: { "\(self.name)/\(names[ObjectIdentifier($0)] ?? $0.name)" })
+  }
+
   /// The number of values in all weights.
   public var parameterCount: Int { weights.reduce(0) { $0 + $1.value.scalarCount } }
 

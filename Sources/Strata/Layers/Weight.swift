@@ -52,3 +52,31 @@ public final class Weight {
 
   private static let nextID = Locked<UInt64>(0)
 }
+
+/// Sets `targets` to `values`, in order, after checking the count, every shape and every value
+/// (finite, non-negative where required): on error nothing changes. `kind` ("model", "layer")
+/// and `owner` name what is set in errors, `weightName` each weight.
+func assignWeights(
+  _ values: [Tensor], to targets: [Weight], kind: String, owner: String,
+  weightName: (Weight) -> String
+) throws {
+  guard values.count == targets.count else {
+    throw StrataError(
+      .invalidArgument,
+      "You called `setWeights(_:)` on \(kind) '\(owner)' with a weight list of length \(values.count), but the \(kind) was expecting \(targets.count) weights."
+    )
+  }
+  for (index, (weight, value)) in zip(targets, values).enumerated() {
+    guard weight.shape == value.shape else {
+      throw StrataError(
+        .shapeMismatch,
+        "Weight \(index) ('\(weightName(weight))') has shape \(weight.shape), the provided value has shape \(value.shape)."
+      )
+    }
+    if let problem = weight.problem(with: value) {
+      throw StrataError(
+        .invalidData, "Weight \(index) ('\(weightName(weight))'): the provided value \(problem).")
+    }
+  }
+  for (weight, value) in zip(targets, values) { weight.value = value.detached }
+}

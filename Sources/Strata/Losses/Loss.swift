@@ -24,7 +24,7 @@ let lossEpsilon: Float = 1e-7
 enum LossLabels: Equatable {
   /// Integer class indices `[N]` or `[N, 1]` for an output `[N, classes]`.
   case sparse
-  /// 0/1 values of the output's shape.
+  /// Probabilities in [0, 1] (0/1 labels, or soft targets) of the output's shape.
   case binary
   /// Distributions (one-hot rows) of the output's shape.
   case categorical

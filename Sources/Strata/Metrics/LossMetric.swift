@@ -42,10 +42,28 @@ extension Metric where Self == LossMetric {
   public static var meanAbsoluteError: LossMetric { LossMetric(.meanAbsoluteError) }
   /// Binary cross-entropy (on probabilities) as a metric, logged as `binary_crossentropy`.
   public static var binaryCrossentropy: LossMetric { LossMetric(.binaryCrossentropy) }
+  /// Binary cross-entropy with the loss's options, spelled as the loss:
+  /// `metrics: [.binaryCrossentropy(fromLogits: true)]` (Keras's
+  /// `BinaryCrossentropy(from_logits=True)` metric).
+  public static func binaryCrossentropy(fromLogits: Bool, labelSmoothing: Float = 0)
+    -> LossMetric
+  {
+    LossMetric(.binaryCrossentropy(fromLogits: fromLogits, labelSmoothing: labelSmoothing))
+  }
   /// Categorical cross-entropy (on probabilities) as a metric.
   public static var categoricalCrossentropy: LossMetric { LossMetric(.categoricalCrossentropy) }
+  /// Categorical cross-entropy with the loss's options, spelled as the loss.
+  public static func categoricalCrossentropy(fromLogits: Bool, labelSmoothing: Float = 0)
+    -> LossMetric
+  {
+    LossMetric(.categoricalCrossentropy(fromLogits: fromLogits, labelSmoothing: labelSmoothing))
+  }
   /// Sparse categorical cross-entropy (on probabilities) as a metric.
   public static var sparseCategoricalCrossentropy: LossMetric {
     LossMetric(.sparseCategoricalCrossentropy)
+  }
+  /// Sparse categorical cross-entropy with the loss's option, spelled as the loss.
+  public static func sparseCategoricalCrossentropy(fromLogits: Bool) -> LossMetric {
+    LossMetric(.sparseCategoricalCrossentropy(fromLogits: fromLogits))
   }
 }

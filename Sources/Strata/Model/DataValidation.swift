@@ -86,10 +86,12 @@ extension Sequential {
           )
         }
       }
-      if loss.labels == .binary, let bad = y.scalars.firstIndex(where: { $0 != 0 && $0 != 1 }) {
+      // Soft targets are fine (pixel intensities for an autoencoder, smoothed labels), as in
+      // Keras; only values outside [0, 1] make no sense as probabilities.
+      if loss.labels == .binary, let bad = y.scalars.firstIndex(where: { !($0 >= 0 && $0 <= 1) }) {
         throw StrataError(
           .invalidData,
-          "`\(argument)` holds \(y.scalars[bad]) at flat index \(bad): \(loss.name) expects labels that are 0 or 1."
+          "`\(argument)` holds \(y.scalars[bad]) at flat index \(bad): \(loss.name) expects targets between 0 and 1."
         )
       }
       return shaped

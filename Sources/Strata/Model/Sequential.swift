@@ -209,28 +209,18 @@ public final class Sequential {
   /// Replaces every weight's value, in Keras's order. Checks the count and every shape first:
   /// on error nothing changes.
   public func setWeights(_ values: [Tensor]) throws {
-    let targets = weights
-    guard values.count == targets.count else {
-      throw StrataError(
-        .invalidArgument,
-        "You called `setWeights(_:)` on model '\(name)' with a weight list of length \(values.count), but the model was expecting \(targets.count) weights."
-      )
-    }
-    for (index, (weight, value)) in zip(targets, values).enumerated() {
-      guard weight.shape == value.shape else {
-        throw StrataError(
-          .shapeMismatch,
-          "Weight \(index) ('\(ownerName(of: weight))/\(weight.name)') has shape \(weight.shape), the provided value has shape \(value.shape)."
-        )
-      }
-      if let problem = weight.problem(with: value) {
-        throw StrataError(
-          .invalidData,
-          "Weight \(index) ('\(ownerName(of: weight))/\(weight.name)'): the provided value \(problem)."
-        )
-      }
-    }
-    for (weight, value) in zip(targets, values) { weight.value = value.detached }
+    try assignWeights(
+      values, to: weights, kind: "model", owner: name,
+      weightName: { "\(self.ownerName(of: $0))/\($0.name)" })
+  }
+
+  /// The layer called `name` (Keras's `model.get_layer(name)`); throws a ``StrataError``
+  /// listing the layers' names when there is none.
+  public func layer(named name: String) throws -> any Layer {
+    if let layer = layers.first(where: { $0.name == name }) { return layer }
+    throw StrataError(
+      .invalidArgument,
+      "No such layer: \(name). Existing layers are: \(layers.map(\.name).joined(separator: ", ")).")
   }
 
   func ownerName(of weight: Weight) -> String {

@@ -72,6 +72,22 @@ extension Tensor {
     set { assign(newValue, to: [0...] + rest) }
   }
 
+  /// NumPy's boolean indexing, `x[mask]`: with a mask of this tensor's shape, the values where
+  /// it is non-zero, as a rank-1 tensor; with a rank-1 mask as long as the first axis, the rows
+  /// where it is non-zero (`images[where: labels.isEqual(to: Tensor(3))]`, every image of class
+  /// 3). Gradients flow to the selected values.
+  public subscript(where mask: Tensor) -> Tensor {
+    if mask.shape == shape {
+      let positions = mask.scalars.indices.filter { mask.scalars[$0] != 0 }
+      return reshaped(to: [scalarCount, 1]).gatheringRows(positions).reshaped(to: [-1])
+    }
+    precondition(
+      mask.rank == 1 && rank >= 1 && mask.shape[0] == shape[0],
+      "Tensor subscript(where:): the mask's shape \(mask.shape) is neither the tensor's \(shape) nor [\(rank >= 1 ? shape[0] : 0)]"
+    )
+    return gatheringRows(mask.scalars.indices.filter { mask.scalars[$0] != 0 })
+  }
+
   /// The selected positions per axis and the shape of the result.
   private func block(_ indices: [any TensorIndex]) -> (ranges: [Range<Int>], shape: [Int]) {
     precondition(

@@ -158,6 +158,21 @@ extension Tensor {
     mean(alongAxes: [axis], keepingDims: keepingDims)
   }
 
+  /// The (population) variance over `axes` (all axes when `nil`): the mean of the squared
+  /// deviations from the mean, NumPy's `var` with `ddof=0`.
+  public func variance(alongAxes axes: [Int]? = nil, keepingDims: Bool = false) -> Tensor {
+    let normalized = normalizedAxes(axes ?? Array(0..<rank), op: "variance")
+    let deviations = self - mean(alongAxes: normalized, keepingDims: true)
+    return deviations.square().mean(alongAxes: normalized, keepingDims: keepingDims)
+  }
+
+  /// The standard deviation over `axes` (all axes when `nil`): `√variance`, NumPy's `std`.
+  public func standardDeviation(alongAxes axes: [Int]? = nil, keepingDims: Bool = false)
+    -> Tensor
+  {
+    variance(alongAxes: axes, keepingDims: keepingDims).sqrt()
+  }
+
   /// The largest value over `axes` (all axes when `nil`). The gradient is shared equally
   /// among the positions that hold the maximum, as TensorFlow and JAX do.
   public func max(alongAxes axes: [Int]? = nil, keepingDims: Bool = false) -> Tensor {
