@@ -26,6 +26,15 @@ let package = Package(
     .executableTarget(
       name: "simple-convnet", dependencies: ["Strata"], path: "Examples/simple-convnet"),
     .executableTarget(name: "char-rnn", dependencies: ["Strata"], path: "Examples/char-rnn"),
+    .executableTarget(name: "perceptron", dependencies: ["Strata"], path: "Examples/perceptron"),
+    .executableTarget(name: "weight-init", dependencies: ["Strata"], path: "Examples/weight-init"),
+    .executableTarget(
+      name: "gradient-check", dependencies: ["Strata"], path: "Examples/gradient-check"),
+    .executableTarget(name: "overfitting", dependencies: ["Strata"], path: "Examples/overfitting"),
+    .executableTarget(name: "autoencoder", dependencies: ["Strata"], path: "Examples/autoencoder"),
+    .executableTarget(
+      name: "optimizer-comparison", dependencies: ["Strata"],
+      path: "Examples/optimizer-comparison"),
     .executableTarget(
       name: "sequence-classification", dependencies: ["Strata"],
       path: "Examples/sequence-classification"),

@@ -36,18 +36,17 @@ extension Sequential {
       }
     }
     let regions = try predictedClasses(Tensor(shape: [resolution * resolution, 2], scalars: grid))
-    let palette = [
-      "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
-      "#bcbd22", "#17becf",
-    ]
+    let palette = plotPalette
     let size = 480.0
-    let top = title == nil ? 10.0 : 40.0
-    var canvas = SVGCanvas(width: size + 20, height: size + top + 10)
+    let top = title == nil ? 20.0 : 50.0
+    let left = 60.0
+    var canvas = SVGCanvas(width: size + left + 20, height: size + top + 50)
     if let title {
       canvas.text(title, canvas.width / 2, 26, size: 16, anchor: "middle", bold: true)
     }
     let cell = size / Double(resolution)
-    // One rectangle per horizontal run of a class keeps the file small.
+    // One rectangle per horizontal run of a class keeps the file small. The tints are opaque,
+    // so where neighbouring runs overlap (to hide the seams) nothing darkens.
     for row in 0..<resolution {
       var start = 0
       while start < resolution {
@@ -55,17 +54,20 @@ extension Sequential {
         var end = start + 1
         while end < resolution && regions[row * resolution + end] == label { end += 1 }
         canvas.rectangle(
-          10 + Double(start) * cell, top + Double(row) * cell, Double(end - start) * cell + 0.3,
-          cell + 0.3, fill: palette[label % palette.count], opacity: 0.25)
+          left + Double(start) * cell, top + Double(row) * cell,
+          Double(end - start) * cell + 0.5, cell + 0.5,
+          fill: lightened(palette[label % palette.count], by: 0.75))
         start = end
       }
     }
+    let frame = PlotFrame(
+      left: left, top: top, width: size, height: size, xRange: x0...x1, yRange: y0...y1)
     for i in xs.indices {
-      let px = 10 + (xs[i] - x0) / (x1 - x0) * size
-      let py = top + (y1 - ys[i]) / (y1 - y0) * size
-      canvas.circle(px, py, radius: 3, fill: palette[labels[i] % palette.count], stroke: "#222")
+      canvas.circle(
+        frame.x(xs[i]), frame.y(ys[i]), radius: 3, fill: palette[labels[i] % palette.count],
+        stroke: "#222")
     }
-    canvas.rectangle(10, top, size, size, fill: "none", stroke: "#333")
+    frame.drawAxes(on: &canvas, title: nil, xLabel: "x₁", yLabel: "x₂", grid: false)
     try canvas.write(to: url)
   }
 

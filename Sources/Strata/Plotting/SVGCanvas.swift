@@ -52,19 +52,22 @@ struct SVGCanvas {
     opacity: Double = 1
   ) {
     let n = SVGCanvas.number
+    // Defaults are left out: an image grid is thousands of these.
+    let strokeAttribute = stroke == "none" ? "" : " stroke=\"\(stroke)\""
+    let opacityAttribute = opacity == 1 ? "" : " fill-opacity=\"\(n(opacity))\""
     elements.append(
-      "<rect x=\"\(n(x))\" y=\"\(n(y))\" width=\"\(n(w))\" height=\"\(n(h))\" fill=\"\(fill)\" stroke=\"\(stroke)\" fill-opacity=\"\(n(opacity))\"/>"
+      "<rect x=\"\(n(x))\" y=\"\(n(y))\" width=\"\(n(w))\" height=\"\(n(h))\" fill=\"\(fill)\"\(strokeAttribute)\(opacityAttribute)/>"
     )
   }
 
   mutating func text(
     _ value: String, _ x: Double, _ y: Double, size: Double = 12, anchor: String = "start",
-    bold: Bool = false, rotate: Double? = nil
+    bold: Bool = false, rotate: Double? = nil, color: String = "#222"
   ) {
     let n = SVGCanvas.number
     let transform = rotate.map { " transform=\"rotate(\(n($0)) \(n(x)) \(n(y)))\"" } ?? ""
     elements.append(
-      "<text x=\"\(n(x))\" y=\"\(n(y))\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"\(n(size))\" text-anchor=\"\(anchor)\"\(bold ? " font-weight=\"bold\"" : "")\(transform)>\(SVGCanvas.escape(value))</text>"
+      "<text x=\"\(n(x))\" y=\"\(n(y))\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"\(n(size))\" fill=\"\(color)\" text-anchor=\"\(anchor)\"\(bold ? " font-weight=\"bold\"" : "")\(transform)>\(SVGCanvas.escape(value))</text>"
     )
   }
 
