@@ -32,6 +32,10 @@ let package = Package(
       name: "gradient-check", dependencies: ["Strata"], path: "Examples/gradient-check"),
     .executableTarget(name: "overfitting", dependencies: ["Strata"], path: "Examples/overfitting"),
     .executableTarget(name: "autoencoder", dependencies: ["Strata"], path: "Examples/autoencoder"),
+    .executableTarget(name: "batch-norm", dependencies: ["Strata"], path: "Examples/batch-norm"),
+    .executableTarget(
+      name: "hyperparameter-search", dependencies: ["Strata"],
+      path: "Examples/hyperparameter-search"),
     .executableTarget(
       name: "optimizer-comparison", dependencies: ["Strata"],
       path: "Examples/optimizer-comparison"),
