@@ -34,6 +34,8 @@ let package = Package(
     .executableTarget(name: "autoencoder", dependencies: ["Strata"], path: "Examples/autoencoder"),
     .executableTarget(name: "batch-norm", dependencies: ["Strata"], path: "Examples/batch-norm"),
     .executableTarget(
+      name: "incremental-learning", dependencies: ["Strata"], path: "Examples/incremental-learning"),
+    .executableTarget(
       name: "hyperparameter-search", dependencies: ["Strata"],
       path: "Examples/hyperparameter-search"),
     .executableTarget(

@@ -328,3 +328,51 @@ func rewritingDescription(of file: URL, to damaged: URL, _ edit: (String) -> Str
     #expect(!model.isBuilt)
   }
 }
+
+@Test func aResumedFitRepeatsTheUninterruptedOneBitForBit() throws {
+  // Shuffling, dropout and Adam all carry state across epochs: the model file keeps the random
+  // streams as well as the optimizer's, so stopping after one epoch, saving, loading and going
+  // on gives the very weights of two epochs in one go.
+  func make() -> Sequential {
+    let model = Sequential(seed: 5) {
+      Dense(units: 8, inputShape: [3], activation: .relu)
+      Dropout(rate: 0.3)
+      Dense(units: 2, activation: .softmax)
+    }
+    model.compile(optimizer: .adam(learningRate: 0.01), loss: .sparseCategoricalCrossentropy)
+    return model
+  }
+  var generator = RandomGenerator(seed: 6)
+  let x = Tensor.normal([40, 3], generator: &generator)
+  let y = Tensor((0..<40).map { Float($0 % 2) })
+  let uninterrupted = make()
+  try uninterrupted.fit(x, y, epochs: 2, batchSize: 8, verbose: 0)
+  let interrupted = make()
+  try interrupted.fit(x, y, epochs: 1, batchSize: 8, verbose: 0)
+  let resumed = try savedAndLoaded(interrupted)
+  try resumed.fit(x, y, epochs: 2, batchSize: 8, initialEpoch: 1, verbose: 0)
+  #expect(resumed.getWeights() == uninterrupted.getWeights())
+}
+
+@Test func aDamagedRandomStateIsRefused() throws {
+  let (model, _, _) = try kerasReferenceModel()
+  let folder = try temporaryFolder()
+  defer { try? FileManager.default.removeItem(at: folder) }
+  let file = folder.appendingPathComponent("model.strata")
+  try model.save(to: file)
+  var bytes = [UInt8](try Data(contentsOf: file))
+  // The description is JSON inside the header's JSON, so its quotes are escaped: the state's
+  // first digit is the first character after `shuffle` that is not `\`, `"` or `:`.
+  let key = Array("shuffle".utf8)
+  let start = try #require(
+    (0...(bytes.count - key.count)).first { Array(bytes[$0..<($0 + key.count)]) == key })
+  var offset = start + key.count
+  while [UInt8(ascii: "\\"), UInt8(ascii: "\""), UInt8(ascii: ":")].contains(bytes[offset]) {
+    offset += 1
+  }
+  bytes[offset] = UInt8(ascii: "z")
+  try Data(bytes).write(to: file)
+  expectStrataError(.fileFormat, containing: "not a 64-bit hexadecimal state") {
+    _ = try Sequential.load(from: file)
+  }
+}

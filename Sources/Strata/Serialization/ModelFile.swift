@@ -56,6 +56,14 @@ extension Sequential {
         "build_config": ["input_shape": inputShape] as Configuration,
       ] as Configuration,
     ]
+    // The random streams as they are now, so that a loaded model's `fit` continues with the
+    // same shuffles and dropout masks an uninterrupted one would draw. Hexadecimal strings: a
+    // JSON number cannot hold 64 bits exactly.
+    description["random_state"] = .object([
+      "initializer": String(initializerGenerator.state, radix: 16),
+      "shuffle": String(shuffleGenerator.state, radix: 16),
+      "dropout": String(dropoutGenerator.state, radix: 16),
+    ])
     var tensors = zip(weightNames, weights.map(\.value)).map { ($0, $1) }
     if let compiled {
       description["compile_config"] = .object([
@@ -152,6 +160,20 @@ extension Sequential {
     try model.build(inputShape: inputShape)
     let modelTensors = tensors.filter { !$0.key.hasPrefix("optimizer/") }
     try model.loadWeights(tensors: modelTensors, source: "weights")
+    if let randomEntry = description["random_state"], randomEntry != .null {
+      let streams = try Configuration(configurationValue: randomEntry)
+      func state(_ key: String) throws -> RandomGenerator {
+        let text: String = try streams.value(key)
+        guard text.count <= 16, let value = UInt64(text, radix: 16) else {
+          throw StrataError(
+            .fileFormat, "random_state.\(key) is '\(text)', not a 64-bit hexadecimal state")
+        }
+        return RandomGenerator(seed: value)
+      }
+      model.initializerGenerator = try state("initializer")
+      model.shuffleGenerator = try state("shuffle")
+      model.dropoutGenerator = try state("dropout")
+    }
     guard compile, let compileEntry = description["compile_config"], compileEntry != .null else {
       return model
     }

@@ -6,7 +6,9 @@ import Foundation
 /// passes BigCrush and needs no platform randomness. Strata never reads the system generator,
 /// so one seed reproduces weights, dropout masks and shuffles bit for bit.
 public struct RandomGenerator: RandomNumberGenerator, Sendable {
-  private var state: UInt64
+  /// The whole state: `RandomGenerator(seed: g.state)` continues exactly where `g` is (a model
+  /// file saves its generators so, and a resumed `fit` repeats the same shuffles and masks).
+  public private(set) var state: UInt64
   /// SplitMix64's increment (the golden ratio in 64 bits); the bulk kernels use it too.
   private static let gamma: UInt64 = 0x9E37_79B9_7F4A_7C15
 
