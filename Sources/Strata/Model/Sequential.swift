@@ -112,8 +112,13 @@ public final class Sequential {
   }
 
   /// Checks that inputs of `inputShape` pass through every layer and returns the output shape,
-  /// without changing anything.
+  /// without changing anything. Layers read their weights' shapes here, so this waits for a
+  /// build running on another thread (`predict` from several threads on a new model).
   func outputShape(forInputShape inputShape: [Int]) throws -> [Int] {
+    try buildLock.withLock { try outputShapeUnlocked(forInputShape: inputShape) }
+  }
+
+  private func outputShapeUnlocked(forInputShape inputShape: [Int]) throws -> [Int] {
     guard !layers.isEmpty else {
       throw StrataError(
         .invalidState,
@@ -152,7 +157,7 @@ public final class Sequential {
       if isBuiltUnlocked { return }
     }
     try checkLayerNames()
-    _ = try outputShape(forInputShape: inputShape)
+    _ = try outputShapeUnlocked(forInputShape: inputShape)
     var shape = inputShape
     for layer in layers {
       if !hasBuilt(layer) { try layer.build(inputShape: shape, generator: &initializerGenerator) }
