@@ -55,18 +55,12 @@ public enum Fortunes {
       """)
   }
 
+  /// The data-set look-up order (explicit, `$STRATA_DATASETS`, `~/.strata/datasets`, Debian),
+  /// shared with MNIST; the corpus is never downloaded.
   static func candidateDirectories(explicit: URL?, environment: [String: String]) -> [URL] {
-    var result: [URL] = []
-    if let explicit { result.append(explicit) }
-    if let root = environment["STRATA_DATASETS"], !root.isEmpty {
-      result.append(URL(fileURLWithPath: root).appendingPathComponent(name))
-    }
-    let home =
-      environment["HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
-      ?? FileManager.default.homeDirectoryForCurrentUser
-    result.append(home.appendingPathComponent(".strata/datasets").appendingPathComponent(name))
-    result.append(URL(fileURLWithPath: systemDirectory))
-    return result
+    DatasetSource(
+      name: name, files: [], systemDirectory: systemDirectory, downloadBase: "", sha256: [:]
+    ).candidateDirectories(explicit: explicit, environment: environment)
   }
 
   /// The collections in `folder`: regular files other than the `.dat` indexes and `.u8`

@@ -183,8 +183,9 @@ func runRecurrence(
     .dense(kernel: kernel, bias: bias, activation: .linear)
     .reshaped(to: [steps, batch, width])
   let stepMasks = mask.map { $0.transposed().reshaped(to: [steps, batch, 1]) }
-  var states = [Tensor](repeating: Tensor.zeros([batch, units]), count: stateCount)
-  var previousOutput = Tensor.zeros([batch, units])
+  let zeros = Tensor.zeros([batch, units])
+  var states = [Tensor](repeating: zeros, count: stateCount)
+  var previousOutput = zeros
   var outputs: [Tensor] = []
   outputs.reserveCapacity(options.returnSequences ? steps : 0)
   let order = options.goBackwards ? Array((0..<steps).reversed()) : Array(0..<steps)
@@ -197,7 +198,7 @@ func runRecurrence(
       newStates = zip(newStates, states).map { new, old in
         Tensor.selecting(new, where: keep, otherwise: old)
       }
-      let masked = options.zeroOutputForMask ? Tensor.zeros([batch, units]) : previousOutput
+      let masked = options.zeroOutputForMask ? zeros : previousOutput
       output = Tensor.selecting(output, where: keep, otherwise: masked)
     }
     states = newStates
