@@ -24,6 +24,8 @@ let package = Package(
       path: "Examples/binary-classification"),
     .executableTarget(name: "convnet", dependencies: ["Strata"], path: "Examples/convnet"),
     .executableTarget(
+      name: "keras-import", dependencies: ["Strata"], path: "Examples/keras-import"),
+    .executableTarget(
       name: "simple-convnet", dependencies: ["Strata"], path: "Examples/simple-convnet"),
     .executableTarget(name: "char-rnn", dependencies: ["Strata"], path: "Examples/char-rnn"),
     .executableTarget(name: "perceptron", dependencies: ["Strata"], path: "Examples/perceptron"),

@@ -4,13 +4,13 @@
 # its dictionary. Fails on any crash, sanitizer report, leak, timeout (5 s per input) or
 # out-of-memory (2 GB). `.ci/run` runs it; see README.md here.
 #
-#   Fuzz/fuzz.sh [SECONDS] [TARGET ...]      (targets: gzip idx safetensors model-file csv)
+#   Fuzz/fuzz.sh [SECONDS] [TARGET ...]      (targets: gzip idx safetensors model-file csv keras-file hdf5)
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(gzip idx safetensors model-file csv)
+[ ${#targets[@]} -gt 0 ] || targets=(gzip idx safetensors model-file csv keras-file hdf5)
 
 # SwiftPM hands `--sanitize=fuzzer --sanitize=address` to the compiler as separate flags in an
 # order that varies from run to run, and the Swift frontend then keeps only one of them: some

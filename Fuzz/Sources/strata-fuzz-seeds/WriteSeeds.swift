@@ -55,6 +55,18 @@ struct WriteSeeds {
       try write(try read(file), .modelFile, "\(name).strata")
     }
 
+    // Keras 3 files from Tests/Fixtures/keras (Tools/make-keras-fixtures.py), and their
+    // HDF5 weights.
+    let kerasFixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+      .appendingPathComponent("Tests/Fixtures/keras")
+    for name in ["binary", "mlp-deflated", "convnet"] {
+      let bytes = try read(kerasFixtures.appendingPathComponent("\(name).keras"))
+      try write(bytes, .kerasFile, "\(name).keras")
+      try write(
+        try FuzzTarget.archiveMember("model.weights.h5", of: bytes), .hdf5, "\(name).weights.h5")
+    }
+
     try write(
       Array("sepal,petal,class\n5.1,1.4,0\n6.2,4.5,1\n7.7,6.7,2\n".utf8), .csv, "header.csv")
     try write(Array("1,2,0\n3,4.5e-1,1\n".utf8), .csv, "plain.csv")

@@ -17,6 +17,12 @@ import Foundation
   case modelFile = "model-file"
   /// ``CSV/parse(_:source:hasHeader:label:separator:)``.
   case csv
+  /// ``Sequential/load(from:compile:)`` of a Keras 3 `.keras` archive (CRC-32s not checked,
+  /// so that mutations reach `config.json` and the HDF5 weights), then one prediction when the
+  /// input is small.
+  case kerasFile = "keras-file"
+  /// The HDF5 reader of Keras weights files: every dataset of the file.
+  case hdf5
 
   /// The largest output the fuzzed decompressors may produce.
   static let outputLimit = 1 << 26
@@ -45,10 +51,13 @@ import Foundation
       case .safetensors:
         try FuzzTarget.weightsModel().loadWeights(safetensors: bytes, source: "input")
       case .modelFile:
-        let model = try Sequential.load(bytes: bytes, source: "input")
-        if let shape = model.inputShape, try activationCount(of: model, inputShape: shape) {
-          _ = try model.predict(Tensor.zeros([1] + shape))
-        }
+        try predictOnce(with: try Sequential.load(bytes: bytes, source: "input"))
+      case .kerasFile:
+        var reader = KerasModelFile(source: "input")
+        reader.verifiesChecksums = false
+        try predictOnce(with: try reader.load(bytes: bytes, compile: true))
+      case .hdf5:
+        _ = try HDF5File(bytes: bytes, source: "input").allDatasets()
       case .csv:
         _ = try CSV.parse(String(decoding: bytes, as: UTF8.self), source: "input")
       }
@@ -59,6 +68,19 @@ import Foundation
       // Every reader throws only StrataError, so only a Strata bug gets here; the fuzzer
       // reports a crash, which is the point of this SPI (users never call it).
       fatalError("the \(rawValue) reader threw \(error), which is not a StrataError")
+    }
+  }
+
+  /// The member called `name` of the zip archive in `bytes` (the seed writer takes the HDF5
+  /// weights out of `.keras` files with it).
+  public static func archiveMember(_ name: String, of bytes: [UInt8]) throws -> [UInt8] {
+    try ZipArchive(bytes: bytes, source: "archive").contents(of: name)
+  }
+
+  /// Predicts one sample of zeros with `model` when its activations are small enough.
+  private func predictOnce(with model: Sequential) throws {
+    if let shape = model.inputShape, try activationCount(of: model, inputShape: shape) {
+      _ = try model.predict(Tensor.zeros([1] + shape))
     }
   }
 

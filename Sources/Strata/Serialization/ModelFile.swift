@@ -91,6 +91,12 @@ extension Sequential {
   /// Loads a model written by ``save(to:)``: it predicts bit for bit what the saved one did,
   /// and (with `compile`) `fit` continues from the saved optimizer state.
   ///
+  /// It also opens the `.keras` files Keras 3 writes (`model.save("m.keras")`), recognised by
+  /// their content: a `keras.Sequential` model of the layers Strata has, with its weights and
+  /// (with `compile`) its compile configuration — optimizer and its arguments, loss, metrics;
+  /// the optimizer starts afresh. A Keras layer, argument, optimizer, loss or metric Strata
+  /// does not have is an error that names it.
+  ///
   /// Everything is checked before it is used: an unknown type, a value of the wrong kind, a
   /// weight of the wrong shape or a slot that belongs to no weight throws a ``StrataError``
   /// of kind `.fileFormat` naming the file and what was wrong. Pass `compile: false` to skip the compile
@@ -106,6 +112,15 @@ extension Sequential {
 
   /// ``load(from:compile:)`` for the bytes of a model file; `source` names it in errors.
   static func load(bytes: [UInt8], source: String, compile: Bool = true) throws -> Sequential {
+    if ZipArchive.looksLikeArchive(bytes) {
+      return try KerasModelFile(source: source).load(bytes: bytes, compile: compile)
+    }
+    if HDF5File.looksLikeHDF5(bytes) {
+      throw StrataError(
+        .fileFormat,
+        "\(source): an HDF5 file, as Keras 2 saved whole models (.h5); Strata reads Keras 3 .keras files: in Python, `keras.models.load_model(\"m.h5\").save(\"m.keras\")` converts it"
+      )
+    }
     let (tensors, metadata) = try parseSafetensorsWithMetadata(bytes, source: source)
     guard let json = metadata["strata_model"] else {
       throw StrataError(

@@ -1,0 +1,293 @@
+import Foundation
+import Testing
+
+@testable import Strata
+
+/// The `.keras` files of `Tools/make-keras-fixtures.py` (Keras 3.15.1, JAX backend), each with
+/// its inputs and Keras's `model.predict` on them in `NAME.json`.
+private let kerasFixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+  .deletingLastPathComponent().appendingPathComponent("Fixtures/keras")
+
+/// Keras's inputs and predictions for a fixture.
+private struct KerasPrediction: Decodable {
+  let input: [Float]
+  let inputShape: [Int]
+  let prediction: [Float]
+  let predictionShape: [Int]
+
+  enum CodingKeys: String, CodingKey {
+    case input, prediction
+    case inputShape = "input_shape"
+    case predictionShape = "prediction_shape"
+  }
+}
+
+private func kerasPrediction(_ name: String) throws -> KerasPrediction {
+  try JSONDecoder().decode(
+    KerasPrediction.self,
+    from: Data(contentsOf: kerasFixtures.appendingPathComponent("\(name).json")))
+}
+
+/// Loads `NAME.keras` and expects Strata's prediction on Keras's inputs to equal Keras's.
+@discardableResult
+private func expectKerasPredictions(_ name: String, file: String? = nil) throws -> Sequential {
+  let model = try Sequential.load(
+    from: kerasFixtures.appendingPathComponent("\(file ?? name).keras"))
+  let reference = try kerasPrediction(name)
+  let prediction = try model.predict(
+    Tensor(shape: reference.inputShape, scalars: reference.input), verbose: .silent)
+  #expect(prediction.shape == reference.predictionShape)
+  expectClose(prediction.scalars, reference.prediction, tolerance: 1e-5)
+  return model
+}
+
+@Test func kerasMLPWithBatchNormalizationPredictsAsKeras() throws {
+  let model = try expectKerasPredictions("mlp")
+  #expect(
+    model.layers.map(\.name) == [
+      "dense", "batch_normalization", "dropout", "dense_1", "dense_2",
+    ])
+}
+
+@Test func kerasFileWithDeflatedMembersLoadsAlike() throws {
+  try expectKerasPredictions("mlp", file: "mlp-deflated")
+}
+
+@Test func kerasBinaryClassifierPredictsAsKeras() throws {
+  try expectKerasPredictions("binary")
+}
+
+@Test func kerasConvnetPredictsAsKeras() throws {
+  try expectKerasPredictions("convnet")
+}
+
+@Test func kerasSequenceModelPredictsAsKeras() throws {
+  try expectKerasPredictions("sequences")
+}
+
+@Test func kerasCompileConfigurationBecomesStrata() throws {
+  // mlp.keras was compiled with Adam(learning_rate=3e-3, beta_1=0.8),
+  // sparse_categorical_crossentropy and ["accuracy"]; binary.keras with SGD(0.05,
+  // momentum=0.9), binary_crossentropy and ["accuracy", AUC()].
+  let mlp = try Sequential.load(from: kerasFixtures.appendingPathComponent("mlp.keras"))
+  let adam = try #require(mlp.compiled?.optimizer as? Adam)
+  #expect(adam.learningRate == 3e-3)
+  #expect(adam.beta1 == 0.8)
+  #expect(mlp.compiled?.loss is SparseCategoricalCrossentropy)
+  #expect(mlp.compiled?.metrics.map(\.name) == ["accuracy"])
+  let binary = try Sequential.load(from: kerasFixtures.appendingPathComponent("binary.keras"))
+  let sgd = try #require(binary.compiled?.optimizer as? SGD)
+  #expect(sgd.momentum == 0.9)
+  #expect(binary.compiled?.loss is BinaryCrossentropy)
+  #expect(binary.compiled?.metrics.map(\.name) == ["accuracy", "auc"])
+  // An uncompiled Keras model (`compile_config: {}`) loads uncompiled; `compile: false` skips
+  // a compiled one's configuration.
+  #expect(
+    try Sequential.load(from: kerasFixtures.appendingPathComponent("convnet.keras")).compiled == nil
+  )
+  #expect(
+    try Sequential.load(from: kerasFixtures.appendingPathComponent("mlp.keras"), compile: false)
+      .compiled == nil)
+}
+
+@Test func kerasModelTrainsOnAndSavesAsStrata() throws {
+  let model = try Sequential.load(from: kerasFixtures.appendingPathComponent("mlp.keras"))
+  let reference = try kerasPrediction("mlp")
+  let x = Tensor(shape: reference.inputShape, scalars: reference.input)
+  let history = try model.fit(x, Tensor([0, 1, 2, 3, 0]), epochs: 3, verbose: .silent)
+  #expect(history.history["loss"]?.count == 3)
+  #expect(history.history["accuracy"]?.count == 3)
+  let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+    "strata-keras-\(UUID().uuidString).strata")
+  defer { try? FileManager.default.removeItem(at: url) }
+  try model.save(to: url)
+  let reloaded = try Sequential.load(from: url)
+  #expect(try reloaded.predict(x, verbose: .silent) == model.predict(x, verbose: .silent))
+}
+
+// MARK: Bad input
+
+/// A zip archive of stored members, as Python's `zipfile` writes one.
+private func storedZip(_ members: [(String, [UInt8])]) -> [UInt8] {
+  func le(_ value: Int, _ count: Int) -> [UInt8] {
+    (0..<count).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) }
+  }
+  var archive: [UInt8] = []
+  var directory: [UInt8] = []
+  for (name, contents) in members {
+    let crc = Int(contents.withUnsafeBufferPointer { CRC32.checksum($0) })
+    let nameBytes = Array(name.utf8)
+    let common =
+      le(20, 2) + le(0, 2) + le(0, 2) + le(0, 4) + le(crc, 4) + le(contents.count, 4)
+      + le(contents.count, 4) + le(nameBytes.count, 2) + le(0, 2)
+    directory +=
+      [0x50, 0x4B, 0x01, 0x02] + le(20, 2) + common + le(0, 2) + le(0, 2) + le(0, 2) + le(0, 4)
+      + le(archive.count, 4) + nameBytes
+    archive += [0x50, 0x4B, 0x03, 0x04] + common + nameBytes + contents
+  }
+  let directoryOffset = archive.count
+  return archive + directory + [0x50, 0x4B, 0x05, 0x06] + le(0, 4) + le(members.count, 2)
+    + le(members.count, 2) + le(directory.count, 4) + le(directoryOffset, 4) + le(0, 2)
+}
+
+/// The members of a fixture, `edit` applied to its config.json, zipped again.
+private func editedFixture(_ name: String, config edit: (String) -> String) throws -> [UInt8] {
+  let archive = try ZipArchive(
+    bytes: [UInt8](try Data(contentsOf: kerasFixtures.appendingPathComponent("\(name).keras"))),
+    source: name)
+  return storedZip(
+    try archive.names.map { member in
+      let contents = try archive.contents(of: member)
+      guard member == "config.json" else { return (member, contents) }
+      return (member, Array(edit(String(decoding: contents, as: UTF8.self)).utf8))
+    })
+}
+
+private func load(_ bytes: [UInt8]) throws {
+  _ = try Sequential.load(bytes: bytes, source: "m.keras")
+}
+
+@Test func kerasTestZipWriterRoundTrips() throws {
+  // The archive the bad-input tests build loads as the original does.
+  let bytes = try editedFixture("mlp") { $0 }
+  let model = try Sequential.load(bytes: bytes, source: "m.keras")
+  let reference = try kerasPrediction("mlp")
+  let prediction = try model.predict(
+    Tensor(shape: reference.inputShape, scalars: reference.input), verbose: .silent)
+  expectClose(prediction.scalars, reference.prediction)
+}
+
+@Test func kerasLayerOrArgumentStrataLacksIsAnErrorNamingIt() throws {
+  expectStrataError(
+    .fileFormat, containing: "Keras layer 'AlphaDropout' (dropout) is not supported by Strata"
+  ) {
+    try load(
+      try editedFixture("mlp") {
+        $0.replacingOccurrences(of: "\"Dropout\"", with: "\"AlphaDropout\"")
+      })
+  }
+  expectStrataError(
+    .fileFormat,
+    containing:
+      "Keras argument 'kernel_constraint' of layer 'dense' (Dense) is not supported by Strata"
+  ) {
+    try load(
+      try editedFixture("mlp") {
+        $0.replacingOccurrences(
+          of: "\"kernel_constraint\": null",
+          with:
+            "\"kernel_constraint\": {\"module\": \"keras.constraints\", \"class_name\": \"NonNeg\", \"config\": {}}"
+        )
+      })
+  }
+  expectStrataError(
+    .fileFormat, containing: "Keras argument 'renorm' of layer 'batch_normalization'"
+  ) {
+    try load(
+      try editedFixture("mlp") {
+        $0.replacingOccurrences(of: "\"renorm\": false", with: "\"renorm\": true")
+      })
+  }
+  expectStrataError(.fileFormat, containing: "computes in 'mixed_float16'") {
+    try load(
+      try editedFixture("mlp") {
+        $0.replacingOccurrences(
+          of: "{\"name\": \"float32\"}", with: "{\"name\": \"mixed_float16\"}")
+      })
+  }
+  expectStrataError(.fileFormat, containing: "Keras optimizer 'Lamb' is not supported") {
+    try load(
+      try editedFixture("mlp") {
+        $0.replacingOccurrences(of: "\"class_name\": \"Adam\"", with: "\"class_name\": \"Lamb\"")
+      })
+  }
+  expectStrataError(.fileFormat, containing: "Keras loss 'dice' is not supported") {
+    try load(
+      try editedFixture("mlp") {
+        $0.replacingOccurrences(
+          of: "\"loss\": \"sparse_categorical_crossentropy\"", with: "\"loss\": \"dice\"")
+      })
+  }
+  expectStrataError(.fileFormat, containing: "a 'Functional' model; Strata loads Sequential models")
+  {
+    try load(
+      try editedFixture("mlp") {
+        $0.replacingOccurrences(
+          of: "\"class_name\": \"Sequential\"", with: "\"class_name\": \"Functional\"")
+      })
+  }
+  // Weights that disagree with the configuration.
+  expectStrataError(.fileFormat, containing: "'layers/dense' for layer 'dense'") {
+    try load(
+      try editedFixture("mlp") {
+        $0.replacingOccurrences(of: "\"units\": 16", with: "\"units\": 15")
+      })
+  }
+}
+
+@Test func kerasDamagedArchiveIsAnErrorWithTheOffset() throws {
+  let bytes = [UInt8](try Data(contentsOf: kerasFixtures.appendingPathComponent("mlp.keras")))
+  // Truncated: the end-of-central-directory record is gone.
+  expectStrataError(.fileFormat, containing: "no end-of-central-directory record") {
+    try load(Array(bytes.prefix(bytes.count / 2)))
+  }
+  // A central directory that points past its own end record.
+  var lying = bytes
+  let end = bytes.count - 22
+  lying[end + 16] = 0xF0
+  lying[end + 17] = 0xFF
+  expectStrataError(.fileFormat, containing: "runs past its end record") { try load(lying) }
+  // A flipped byte inside config.json fails its CRC-32.
+  var flipped = bytes
+  let configStart = try #require(
+    (0..<bytes.count - 10).first { Array(bytes[$0..<$0 + 10]) == Array("{\"module\":".utf8) })
+  flipped[configStart + 3] ^= 0x20
+  expectStrataError(.fileFormat, containing: "fails its CRC-32 check") { try load(flipped) }
+}
+
+@Test func kerasDamagedWeightsFileIsAnErrorNotACrash() throws {
+  let archive = try ZipArchive(
+    bytes: [UInt8](try Data(contentsOf: kerasFixtures.appendingPathComponent("mlp.keras"))),
+    source: "mlp.keras")
+  let weights = try archive.contents(of: "model.weights.h5")
+  let file = try HDF5File(bytes: weights, source: "w.h5")
+  #expect(try file.memberNames(ofGroup: "layers/dense/vars") == ["0", "1"])
+  #expect(try file.tensor(at: "layers/dense/vars/0").shape == [12, 16])
+  // Every dataset of the file: 5 layers' 10 weights and Adam's 2 scalars and 2 × 8 slots.
+  let datasets = try file.allDatasets()
+  #expect(datasets.count == 28)
+  #expect(datasets["optimizer/vars/0"]?.shape == [])
+  expectStrataError(.fileFormat, containing: "HDF5 object '/layers/conv2d' does not exist") {
+    _ = try file.tensor(at: "layers/conv2d/vars/0")
+  }
+  // A later superblock version, as h5py writes with libver="latest".
+  var latest = weights
+  latest[8] = 2
+  expectStrataError(.fileFormat, containing: "HDF5 superblock version 2") {
+    _ = try HDF5File(bytes: latest, source: "w.h5")
+  }
+  // Every B-tree and symbol-table node signature damaged in turn, and the file cut short at
+  // many lengths: each read fails with a StrataError or succeeds, never crashes or hangs.
+  var damagedCount = 0
+  for signature in ["TREE", "SNOD", "HEAP"] {
+    let pattern = Array(signature.utf8)
+    for offset in 0..<(weights.count - 4) where Array(weights[offset..<offset + 4]) == pattern {
+      var damaged = weights
+      damaged[offset] ^= 0xFF
+      damagedCount += 1
+      #expect(throws: StrataError.self) {
+        _ = try HDF5File(bytes: damaged, source: "w.h5").allDatasets()
+      }
+    }
+  }
+  #expect(damagedCount >= 10)
+  for length in stride(from: 0, to: weights.count, by: 97) {
+    #expect(throws: StrataError.self) {
+      _ = try HDF5File(bytes: Array(weights.prefix(length)), source: "w.h5").allDatasets()
+    }
+  }
+  // A legacy Keras 2 HDF5 model file is named as such.
+  expectStrataError(.fileFormat, containing: "Keras 2 saved whole models (.h5)") {
+    try load(weights)
+  }
+}

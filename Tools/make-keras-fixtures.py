@@ -1,0 +1,193 @@
+"""Writes the Keras 3 model files Strata's import tests read, with Keras's predictions.
+
+Run with Keras 3 on JAX (CI does not need it; the files it writes are committed):
+
+    KERAS_BACKEND=jax python Tools/make-keras-fixtures.py Tests/Fixtures/keras \
+        ../shared/datasets/fashion-mnist
+
+For each model NAME it writes NAME.keras (as `model.save` writes it) and NAME.json:
+{"input": [...], "input_shape": [...], "prediction": [...], "prediction_shape": [...]},
+the inputs flattened and Keras's `model.predict` on them. Every model is trained for a few
+steps first so that BatchNormalization's moving statistics and the optimizer state are not
+their initial values.
+"""
+
+import gzip
+import json
+import os
+import sys
+import zipfile
+
+os.environ.setdefault("KERAS_BACKEND", "jax")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+
+layers = keras.layers
+
+
+def trained(model, x, y, epochs=2):
+    model.fit(x, y, epochs=epochs, batch_size=16, verbose=0)
+    return model
+
+
+def write(folder, name, model, x):
+    path = os.path.join(folder, f"{name}.keras")
+    model.save(path)
+    prediction = model.predict(x, verbose=0)
+    with open(os.path.join(folder, f"{name}.json"), "w") as file:
+        json.dump(
+            {
+                "input": [float(v) for v in x.astype(np.float32).ravel()],
+                "input_shape": list(x.shape),
+                "prediction": [float(v) for v in prediction.ravel()],
+                "prediction_shape": list(prediction.shape),
+                "keras_version": keras.__version__,
+            },
+            file,
+        )
+    print(f"{path}: {os.path.getsize(path)} bytes")
+    return path
+
+
+def main(folder):
+    os.makedirs(folder, exist_ok=True)
+    rng = np.random.default_rng(0)
+    keras.utils.set_random_seed(1)
+
+    # An MLP with BatchNormalization and Dropout, compiled with Adam.
+    x = rng.normal(size=(64, 12)).astype(np.float32)
+    y = rng.integers(0, 4, size=64)
+    mlp = keras.Sequential(
+        [
+            keras.Input((12,)),
+            layers.Dense(16, activation="relu"),
+            layers.BatchNormalization(),
+            layers.Dropout(0.25),
+            layers.Dense(8, activation="tanh", kernel_regularizer=keras.regularizers.L2(1e-3)),
+            layers.Dense(4, activation="softmax"),
+        ]
+    )
+    mlp.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=3e-3, beta_1=0.8),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    path = write(folder, "mlp", trained(mlp, x, y), x[:5])
+
+    # The same file with its members deflated, as zip tools other than Keras write them.
+    deflated = os.path.join(folder, "mlp-deflated.keras")
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(
+        deflated, "w", compression=zipfile.ZIP_DEFLATED
+    ) as target:
+        for member in source.infolist():
+            target.writestr(member.filename, source.read(member.filename))
+    print(f"{deflated}: {os.path.getsize(deflated)} bytes")
+
+    # A binary classifier, compiled with SGD and momentum, a sigmoid output.
+    xb = rng.normal(size=(64, 6)).astype(np.float32)
+    yb = (xb[:, 0] + xb[:, 1] > 0).astype(np.float32)
+    binary = keras.Sequential(
+        [
+            keras.Input((6,)),
+            layers.Dense(8, activation="relu", use_bias=False),
+            layers.Dense(1, activation="sigmoid"),
+        ]
+    )
+    binary.compile(
+        optimizer=keras.optimizers.SGD(learning_rate=0.05, momentum=0.9),
+        loss="binary_crossentropy",
+        metrics=["accuracy", keras.metrics.AUC()],
+    )
+    write(folder, "binary", trained(binary, xb, yb), xb[:6])
+
+    # A small convnet, not compiled.
+    xc = rng.normal(size=(32, 10, 10, 2)).astype(np.float32)
+    yc = rng.integers(0, 3, size=32)
+    convnet = keras.Sequential(
+        [
+            keras.Input((10, 10, 2)),
+            layers.Conv2D(4, 3, activation="relu"),
+            layers.MaxPooling2D(2),
+            layers.Conv2D(6, [2, 2], padding="same", strides=1),
+            layers.BatchNormalization(),
+            layers.Activation("relu"),
+            layers.Flatten(),
+            layers.Dense(3, activation="softmax"),
+        ]
+    )
+    convnet.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy")
+    trained(convnet, xc, yc)
+    uncompiled = keras.Sequential.from_config(convnet.get_config())
+    uncompiled.set_weights(convnet.get_weights())
+    write(folder, "convnet", uncompiled, xc[:3])
+
+    # A sequence model: Embedding with a mask, LSTM, GRU and a bidirectional SimpleRNN.
+    xs = rng.integers(0, 9, size=(32, 7))
+    xs[:, :2] = 0
+    ys = rng.integers(0, 2, size=32).astype(np.float32)
+    sequences = keras.Sequential(
+        [
+            keras.Input((7,)),
+            layers.Embedding(9, 5, mask_zero=True),
+            layers.LSTM(6, return_sequences=True),
+            layers.Bidirectional(layers.SimpleRNN(3, return_sequences=True)),
+            layers.GRU(4),
+            layers.Dense(1, activation="sigmoid"),
+        ]
+    )
+    sequences.compile(optimizer="adam", loss="binary_crossentropy")
+    write(folder, "sequences", trained(sequences, xs, ys), xs[:4])
+
+
+def fashion_mnist(folder):
+    def idx(name, offset):
+        with gzip.open(os.path.join(folder, name)) as file:
+            return np.frombuffer(file.read(), np.uint8, offset=offset)
+
+    train = idx("train-images-idx3-ubyte.gz", 16).reshape(-1, 784) / np.float32(255)
+    test = idx("t10k-images-idx3-ubyte.gz", 16).reshape(-1, 784) / np.float32(255)
+    return (
+        train.astype(np.float32),
+        idx("train-labels-idx1-ubyte.gz", 8),
+        test.astype(np.float32),
+        idx("t10k-labels-idx1-ubyte.gz", 8),
+    )
+
+
+def write_fashion_mlp(folder, datasets):
+    """A 784-16-10 MLP trained by Keras on Fashion-MNIST for the README's "From Keras"
+    example: Strata evaluates it on the test set and must find Keras's accuracy."""
+    x, y, x_test, y_test = fashion_mnist(datasets)
+    keras.utils.set_random_seed(3)
+    model = keras.Sequential(
+        [
+            keras.Input((784,)),
+            layers.Dense(16, activation="relu"),
+            layers.Dense(10, activation="softmax"),
+        ]
+    )
+    model.compile(
+        optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"]
+    )
+    model.fit(x, y, epochs=3, batch_size=128, verbose=0)
+    loss, accuracy = model.evaluate(x_test, y_test, verbose=0)
+    # Saved with a fresh optimizer, so the file holds no Adam slots (half its size).
+    fresh = keras.Sequential.from_config(model.get_config())
+    fresh.set_weights(model.get_weights())
+    fresh.compile(
+        optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"]
+    )
+    path = os.path.join(folder, "fashion-mlp.keras")
+    fresh.save(path)
+    with open(os.path.join(folder, "fashion-mlp.json"), "w") as file:
+        json.dump({"test_loss": loss, "test_accuracy": accuracy}, file)
+    print(f"{path}: {os.path.getsize(path)} bytes; Keras test accuracy {accuracy:.4f}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "Tests/Fixtures/keras")
+    write_fashion_mlp(
+        sys.argv[1] if len(sys.argv) > 1 else "Tests/Fixtures/keras",
+        sys.argv[2] if len(sys.argv) > 2 else "../shared/datasets/fashion-mnist",
+    )
