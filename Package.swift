@@ -26,6 +26,8 @@ let package = Package(
     .executableTarget(
       name: "keras-import", dependencies: ["Strata"], path: "Examples/keras-import"),
     .executableTarget(
+      name: "onnx-export", dependencies: ["Strata"], path: "Examples/onnx-export"),
+    .executableTarget(
       name: "simple-convnet", dependencies: ["Strata"], path: "Examples/simple-convnet"),
     .executableTarget(name: "char-rnn", dependencies: ["Strata"], path: "Examples/char-rnn"),
     .executableTarget(name: "perceptron", dependencies: ["Strata"], path: "Examples/perceptron"),

@@ -26,8 +26,10 @@ public enum ElementwiseActivation: Equatable, Hashable, Sendable {
   /// `x · sigmoid(x)` (also called SiLU).
   case swish
 
-  static let seluAlpha: Float = 1.6732632423543772
-  static let seluScale: Float = 1.0507009873554805
+  /// SELU's `alpha`, Keras's constant.
+  public static let seluAlpha: Float = 1.6732632423543772
+  /// SELU's `scale`, Keras's constant.
+  public static let seluScale: Float = 1.0507009873554805
 
   /// Whether the derivative can be computed from the output alone (so the input need not be
   /// kept for the backward pass).
