@@ -26,7 +26,7 @@ let package = Package(
     .executableTarget(
       name: "keras-import", dependencies: ["Strata"], path: "Examples/keras-import"),
     .executableTarget(
-      name: "onnx-export", dependencies: ["Strata"], path: "Examples/onnx-export"),
+      name: "model-export", dependencies: ["Strata"], path: "Examples/model-export"),
     .executableTarget(
       name: "simple-convnet", dependencies: ["Strata"], path: "Examples/simple-convnet"),
     .executableTarget(name: "char-rnn", dependencies: ["Strata"], path: "Examples/char-rnn"),

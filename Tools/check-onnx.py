@@ -1,8 +1,8 @@
-"""Checks the ONNX files `onnx-export` wrote: onnx.checker with full_check, then onnxruntime's
+"""Checks the ONNX files `model-export` wrote: onnx.checker with full_check, then onnxruntime's
 outputs on the saved inputs against Strata's predictions (at most 1e-5 relative, above 1 in
 magnitude, absolute below).
 
-    python Tools/check-onnx.py FOLDER     (Tools/check-onnx.sh makes the virtualenv)
+    python Tools/check-onnx.py FOLDER     (Tools/check-exports.sh makes the virtualenv)
 """
 
 import json
@@ -16,7 +16,9 @@ import onnxruntime
 
 def main(folder):
     with open(os.path.join(folder, "manifest.json")) as file:
-        manifest = json.load(file)
+        manifest = [
+            entry for entry in json.load(file) if "onnx" in entry.get("formats", ["onnx"])
+        ]
     failures = 0
     for entry in manifest:
         name = entry["name"]
@@ -48,4 +50,4 @@ def main(folder):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else ".build/onnx")
+    main(sys.argv[1] if len(sys.argv) > 1 else ".build/exports")

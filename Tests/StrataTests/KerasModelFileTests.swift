@@ -107,35 +107,12 @@ private func expectKerasPredictions(_ name: String, file: String? = nil) throws 
 
 // MARK: Bad input
 
-/// A zip archive of stored members, as Python's `zipfile` writes one.
-private func storedZip(_ members: [(String, [UInt8])]) -> [UInt8] {
-  func le(_ value: Int, _ count: Int) -> [UInt8] {
-    (0..<count).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) }
-  }
-  var archive: [UInt8] = []
-  var directory: [UInt8] = []
-  for (name, contents) in members {
-    let crc = Int(contents.withUnsafeBufferPointer { CRC32.checksum($0) })
-    let nameBytes = Array(name.utf8)
-    let common =
-      le(20, 2) + le(0, 2) + le(0, 2) + le(0, 4) + le(crc, 4) + le(contents.count, 4)
-      + le(contents.count, 4) + le(nameBytes.count, 2) + le(0, 2)
-    directory +=
-      [0x50, 0x4B, 0x01, 0x02] + le(20, 2) + common + le(0, 2) + le(0, 2) + le(0, 2) + le(0, 4)
-      + le(archive.count, 4) + nameBytes
-    archive += [0x50, 0x4B, 0x03, 0x04] + common + nameBytes + contents
-  }
-  let directoryOffset = archive.count
-  return archive + directory + [0x50, 0x4B, 0x05, 0x06] + le(0, 4) + le(members.count, 2)
-    + le(members.count, 2) + le(directory.count, 4) + le(directoryOffset, 4) + le(0, 2)
-}
-
 /// The members of a fixture, `edit` applied to its config.json, zipped again.
 private func editedFixture(_ name: String, config edit: (String) -> String) throws -> [UInt8] {
   let archive = try ZipArchive(
     bytes: [UInt8](try Data(contentsOf: kerasFixtures.appendingPathComponent("\(name).keras"))),
     source: name)
-  return storedZip(
+  return try ZipArchive.stored(
     try archive.names.map { member in
       let contents = try archive.contents(of: member)
       guard member == "config.json" else { return (member, contents) }
@@ -290,4 +267,89 @@ private func load(_ bytes: [UInt8]) throws {
   expectStrataError(.fileFormat, containing: "Keras 2 saved whole models (.h5)") {
     try load(weights)
   }
+}
+
+@Test func hdf5WriterOutputReadsBack() throws {
+  var writer = HDF5Writer()
+  writer.add(Tensor([[1, 2, 3], [4, 5, 6]]), at: "layers/dense/vars/0")
+  writer.add(Tensor([0.5, -0.25, 3]), at: "layers/dense/vars/1")
+  writer.add(Tensor(shape: [], scalars: [7]), at: "optimizer/vars/0")
+  writer.addGroup(at: "layers/dropout/vars")
+  for index in 0..<12 { writer.add(Tensor([Float(index)]), at: "many/\(index)") }
+  let bytes = writer.bytes()
+  if let path = ProcessInfo.processInfo.environment["STRATA_WRITE_HDF5"] {
+    try Data(bytes).write(to: URL(fileURLWithPath: path))
+  }
+  let file = try HDF5File(bytes: bytes, source: "written.h5")
+  let datasets = try file.allDatasets()
+  #expect(datasets.count == 15)
+  #expect(datasets["layers/dense/vars/0"] == Tensor([[1, 2, 3], [4, 5, 6]]))
+  #expect(datasets["layers/dense/vars/1"] == Tensor([0.5, -0.25, 3]))
+  #expect(datasets["optimizer/vars/0"]?.scalars == [7])
+  #expect(try file.memberNames(ofGroup: "layers/dropout/vars") == [])
+  // HDF5's order: by bytes, so "10" and "11" sort between "1" and "2".
+  #expect(
+    try file.memberNames(ofGroup: "many") == [
+      "0", "1", "10", "11", "2", "3", "4", "5", "6", "7", "8", "9",
+    ])
+}
+
+@Test func kerasFilesStrataWritesLoadBackAlike() throws {
+  // Each Keras fixture, loaded, written by Strata as .keras and loaded again, predicts the
+  // same bits; Tools/check-exports.sh loads such files in Keras itself.
+  for name in ["mlp", "binary", "convnet", "sequences"] {
+    let model = try Sequential.load(from: kerasFixtures.appendingPathComponent("\(name).keras"))
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "strata-\(UUID().uuidString)-\(name).keras")
+    defer { try? FileManager.default.removeItem(at: url) }
+    if let folder = ProcessInfo.processInfo.environment["STRATA_WRITE_KERAS"] {
+      try model.save(
+        to: URL(fileURLWithPath: folder).appendingPathComponent("\(name).keras"), format: .keras)
+    }
+    try model.save(to: url, format: .keras)
+    let reloaded = try Sequential.load(from: url)
+    let reference = try kerasPrediction(name)
+    let x = Tensor(shape: reference.inputShape, scalars: reference.input)
+    #expect(
+      try reloaded.predict(x, verbose: .silent) == model.predict(x, verbose: .silent), "\(name)")
+    #expect(reloaded.layers.map(\.name) == model.layers.map(\.name))
+    #expect(reloaded.compiled?.optimizer.name == model.compiled?.optimizer.name)
+  }
+}
+
+@Test func kerasWriterRefusesWhatKerasCannotRead() throws {
+  let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+    "strata-\(UUID().uuidString)-refused.keras")
+  let leaky = Sequential {
+    Input(shape: [3])
+    Dense(units: 2, activation: .leakyRelu(alpha: 0.1))
+  }
+  try leaky.build(inputShape: [3])
+  expectStrataError(.invalidArgument, containing: "layer 'dense': activation") {
+    try leaky.save(to: url, format: .keras)
+  }
+  let huber = Sequential {
+    Input(shape: [3])
+    Dense(units: 1)
+  }
+  huber.compile(optimizer: .sgd(), loss: .meanSquaredError, metrics: [LossMetric(.huber)])
+  try huber.build(inputShape: [3])
+  expectStrataError(.invalidArgument, containing: "metric 'huber_loss' has no Keras equivalent") {
+    try huber.save(to: url, format: .keras)
+  }
+  expectStrataError(.invalidState, containing: "is not built yet") {
+    try Sequential { Dense(units: 2) }.save(to: url, format: .keras)
+  }
+  #expect(!FileManager.default.fileExists(atPath: url.path))
+  // The default leaky_relu (alpha 0.2) is Keras's own and is written by name.
+  let plain = Sequential {
+    Input(shape: [3])
+    Dense(units: 2, activation: .leakyRelu)
+  }
+  try plain.build(inputShape: [3])
+  defer { try? FileManager.default.removeItem(at: url) }
+  try plain.save(to: url, format: .keras)
+  let config = try ZipArchive(bytes: [UInt8](try Data(contentsOf: url)), source: "m")
+    .contents(of: "config.json")
+  #expect(String(decoding: config, as: UTF8.self).contains("\"activation\":\"leaky_relu\""))
 }

@@ -277,7 +277,7 @@ struct KerasModelFile {
       let path = "layers/" + (count == 0 ? base : "\(base)_\(count)")
       var values: [Tensor] = []
       for group in Self.weightGroups(of: layer) {
-        let groupPath = "\(path)/\(group)"
+        let groupPath = "\(path)/\(group.path)"
         guard try file.contains(groupPath) else {
           if layer.weights.isEmpty { continue }
           throw StrataError(
@@ -309,16 +309,17 @@ struct KerasModelFile {
     String(describing: type(of: layer))
   }
 
-  /// Where a layer's weights sit under its group, in the order Keras lists them.
-  static func weightGroups(of layer: any Layer) -> [String] {
+  /// Where a layer's weights sit under its group, and which of its weights each group holds,
+  /// in the order Keras lists them.
+  static func weightGroups(of layer: any Layer) -> [(path: String, weights: [Weight])] {
     switch layer {
     case let wrapper as Bidirectional:
-      weightGroups(of: wrapper.forwardLayer).map { "forward_layer/\($0)" }
-        + weightGroups(of: wrapper.backwardLayer).map { "backward_layer/\($0)" }
+      weightGroups(of: wrapper.forwardLayer).map { ("forward_layer/\($0.path)", $0.weights) }
+        + weightGroups(of: wrapper.backwardLayer).map { ("backward_layer/\($0.path)", $0.weights) }
     case let wrapper as TimeDistributed:
-      weightGroups(of: wrapper.layer).map { "layer/\($0)" }
-    case is any RecurrentLayer: ["cell/vars"]
-    default: ["vars"]
+      weightGroups(of: wrapper.layer).map { ("layer/\($0.path)", $0.weights) }
+    case is any RecurrentLayer: [("cell/vars", layer.weights)]
+    default: [("vars", layer.weights)]
     }
   }
 

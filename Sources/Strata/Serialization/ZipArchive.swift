@@ -167,6 +167,40 @@ struct ZipArchive {
   }
 }
 
+extension ZipArchive {
+  /// A zip archive of `members`, stored (uncompressed), as Keras's `zipfile` writes a `.keras`
+  /// file. Members are at most 4 GiB each and in all (no ZIP64).
+  static func stored(_ members: [(name: String, contents: [UInt8])]) throws -> [UInt8] {
+    func little(_ value: Int, _ count: Int) -> [UInt8] {
+      (0..<count).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) }
+    }
+    var archive: [UInt8] = []
+    var directory: [UInt8] = []
+    for (name, contents) in members {
+      guard archive.count + contents.count < 0xFFFF_FFFF else {
+        throw StrataError(
+          .invalidArgument, "a zip archive over 4 GiB needs ZIP64, which Strata does not write")
+      }
+      let crc = Int(contents.withUnsafeBufferPointer { CRC32.checksum($0) })
+      let nameBytes = Array(name.utf8)
+      // Version needed 2.0, flags 0, method 0 (stored), time and date 0, then the CRC-32,
+      // both sizes and the name's length (no extra field).
+      let common =
+        little(20, 2) + little(0, 2) + little(0, 2) + little(0, 4) + little(crc, 4)
+        + little(contents.count, 4) + little(contents.count, 4) + little(nameBytes.count, 2)
+        + little(0, 2)
+      directory += [0x50, 0x4B, 0x01, 0x02] + little(20, 2) + common
+      directory += little(0, 2) + little(0, 2) + little(0, 2) + little(0, 4)
+      directory += little(archive.count, 4) + nameBytes
+      archive += localHeaderSignature + common + nameBytes + contents
+    }
+    let directoryOffset = archive.count
+    return archive + directory + [0x50, 0x4B, 0x05, 0x06] + little(0, 4)
+      + little(members.count, 2) + little(members.count, 2) + little(directory.count, 4)
+      + little(directoryOffset, 4) + little(0, 2)
+  }
+}
+
 /// Little-endian numbers at checked offsets of a byte array: every read past the end is a
 /// ``StrataError`` with the offset, for the readers of zip and HDF5 files.
 struct ByteReader {

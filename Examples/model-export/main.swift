@@ -1,22 +1,25 @@
 import Foundation
 import Strata
 
-// Exports models to ONNX with the inputs and Strata's predictions beside them, for any ONNX
-// runtime to check (Tools/check-onnx.sh runs onnx.checker and onnxruntime on them).
+// Exports models to ONNX and to Keras 3's .keras format, with the inputs and Strata's
+// predictions beside them (Tools/check-exports.sh runs onnx.checker, onnxruntime and Keras on
+// them).
 //
-// Four models, each trained one epoch on 2,000 Fashion-MNIST images so that the weights and
+// Five models, each trained one epoch on 2,000 Fashion-MNIST images so that the weights and
 // batch-normalization statistics are not their initial values: an MLP, an MLP with
 // BatchNormalization and Dropout, the convnet of "Deep Learning with Python" ch. 8 in small,
-// and a model that uses the other layers and activations ONNX export maps.
+// a model that uses the other layers and activations ONNX export maps, and a recurrent model
+// reading each image's rows as time steps (Keras format only: ONNX export has no recurrent
+// layers).
 //
-//   swift run -c release onnx-export [--output FOLDER]     (default .build/onnx)
-var output = ".build/onnx"
+//   swift run -c release model-export [--output FOLDER]     (default .build/exports)
+var output = ".build/exports"
 var arguments = Array(CommandLine.arguments.dropFirst())
 while arguments.count >= 2 {
   let (flag, value) = (arguments[0], arguments[1])
   arguments.removeFirst(2)
   guard flag == "--output" else {
-    print("unknown option \(flag); usage: onnx-export [--output FOLDER]")
+    print("unknown option \(flag); usage: model-export [--output FOLDER]")
     exit(64)
   }
   output = value
@@ -28,6 +31,9 @@ let flat = try FashionMNIST.load()
 let images = try FashionMNIST.load(channelAxis: true)
 let count = 2000
 
+let rows = (
+  flat.trainImages.reshaped(to: [-1, 28, 28]), flat.testImages.reshaped(to: [-1, 28, 28])
+)
 let models: [(String, Sequential, Tensor, Tensor)] = [
   (
     "mlp",
@@ -76,9 +82,18 @@ let models: [(String, Sequential, Tensor, Tensor)] = [
       LayerNormalization()
       GlobalAveragePooling1D()
       Dense(units: 8, activation: .gelu)
-      Dense(units: 8, activation: .leakyRelu(alpha: 0.1))
+      Dense(units: 8, activation: .leakyRelu)
       Dense(units: 10, activation: .softmax)
     }, images.trainImages, images.testImages
+  ),
+  (
+    "recurrent",
+    Sequential(seed: 5) {
+      Input(shape: [28, 28])
+      Bidirectional(GRU(units: 8, returnSequences: true))
+      LSTM(units: 16)
+      Dense(units: 10, activation: .softmax)
+    }, rows.0, rows.1
   ),
 ]
 
@@ -89,17 +104,25 @@ for (name, model, train, test) in models {
     train[0..<count], flat.trainLabels[0..<count], epochs: 1, batchSize: 64, verbose: 0)
   let x = test[0..<32]
   let prediction = try model.predict(x, verbose: 0)
-  try model.export(to: folder.appendingPathComponent("\(name).onnx"), format: .onnx)
+  var formats = ["keras"]
+  try model.save(to: folder.appendingPathComponent("\(name).keras"), format: .keras)
+  if name != "recurrent" {
+    try model.export(to: folder.appendingPathComponent("\(name).onnx"), format: .onnx)
+    formats.append("onnx")
+  }
   func write(_ tensor: Tensor, _ suffix: String) throws {
     let bytes = tensor.scalars.withUnsafeBufferPointer { Data(buffer: $0) }
     try bytes.write(to: folder.appendingPathComponent("\(name).\(suffix).f32"))
   }
   try write(x, "input")
   try write(prediction, "output")
-  manifest.append(["name": name, "input_shape": x.shape, "output_shape": prediction.shape])
+  manifest.append([
+    "name": name, "input_shape": x.shape, "output_shape": prediction.shape, "formats": formats,
+  ])
   print(
-    "onnx-export \(name).onnx: \(model.parameterCount) parameters, \(model.layers.count) layers")
+    "model-export \(name) as \(formats.joined(separator: " and ")): \(model.parameterCount) parameters, \(model.layers.count) layers"
+  )
 }
 try JSONSerialization.data(withJSONObject: manifest, options: [.prettyPrinted, .sortedKeys])
   .write(to: folder.appendingPathComponent("manifest.json"))
-print("onnx-export wrote \(models.count) models to \(folder.path)")
+print("model-export wrote \(models.count) models to \(folder.path)")
