@@ -5,12 +5,12 @@ import Strata
 // predictions beside them (Tools/check-exports.sh runs onnx.checker, onnxruntime and Keras on
 // them).
 //
-// Five models, each trained one epoch on 2,000 Fashion-MNIST images so that the weights and
+// Six models, each trained one epoch on 2,000 Fashion-MNIST images so that the weights and
 // batch-normalization statistics are not their initial values: an MLP, an MLP with
 // BatchNormalization and Dropout, the convnet of "Deep Learning with Python" ch. 8 in small,
-// a model that uses the other layers and activations ONNX export maps, and a recurrent model
-// reading each image's rows as time steps (Keras format only: ONNX export has no recurrent
-// layers).
+// a model that uses the other layers and activations ONNX export maps, a recurrent model
+// reading each image's rows as time steps, and one reading 16 pixels of each image's middle
+// row as tokens (their brightness in 16 levels) through every recurrent variant.
 //
 //   swift run -c release model-export [--output FOLDER]     (default .build/exports)
 var output = ".build/exports"
@@ -34,6 +34,12 @@ let count = 2000
 let rows = (
   flat.trainImages.reshaped(to: [-1, 28, 28]), flat.testImages.reshaped(to: [-1, 28, 28])
 )
+/// 16 pixels of the middle row as token ids 0…15.
+func tokens(_ images: Tensor) -> Tensor {
+  let middle = images.reshaped(to: [-1, 28, 28])[0..., 14][0..., 6..<22]
+  return Tensor(
+    shape: middle.shape, scalars: middle.scalars.map { min(($0 * 16).rounded(.down), 15) })
+}
 let models: [(String, Sequential, Tensor, Tensor)] = [
   (
     "mlp",
@@ -95,6 +101,19 @@ let models: [(String, Sequential, Tensor, Tensor)] = [
       Dense(units: 10, activation: .softmax)
     }, rows.0, rows.1
   ),
+  (
+    "tokens",
+    Sequential(seed: 6) {
+      Input(shape: [16])
+      Embedding(inputDim: 16, outputDim: 8)
+      SimpleRNN(units: 8, returnSequences: true)
+      Bidirectional(LSTM(units: 6, returnSequences: true), mergeMode: .average)
+      GRU(units: 6, resetAfter: false, returnSequences: true, goBackwards: true)
+      TimeDistributed(Dense(units: 4, activation: .relu))
+      Bidirectional(GRU(units: 5), mergeMode: .sum)
+      Dense(units: 10, activation: .softmax)
+    }, tokens(flat.trainImages[0..<count]), tokens(flat.testImages[0..<32])
+  ),
 ]
 
 var manifest: [[String: Any]] = []
@@ -106,10 +125,8 @@ for (name, model, train, test) in models {
   let prediction = try model.predict(x, verbose: 0)
   var formats = ["keras"]
   try model.save(to: folder.appendingPathComponent("\(name).keras"), format: .keras)
-  if name != "recurrent" {
-    try model.export(to: folder.appendingPathComponent("\(name).onnx"), format: .onnx)
-    formats.append("onnx")
-  }
+  try model.export(to: folder.appendingPathComponent("\(name).onnx"), format: .onnx)
+  formats.append("onnx")
   func write(_ tensor: Tensor, _ suffix: String) throws {
     let bytes = tensor.scalars.withUnsafeBufferPointer { Data(buffer: $0) }
     try bytes.write(to: folder.appendingPathComponent("\(name).\(suffix).f32"))

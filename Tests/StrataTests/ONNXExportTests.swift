@@ -3,8 +3,8 @@ import Testing
 
 @testable import Strata
 
-// The onnxruntime comparison of exported models is Tools/check-onnx.sh, run by .ci/run on the
-// files of the onnx-export example; these tests cover the encoder and the errors.
+// The onnxruntime comparison of exported models is Tools/check-exports.sh, run by .ci/run on
+// the files of the model-export example; these tests cover the encoder and the errors.
 
 @Test func protobufWriterEncodesTheWireFormat() {
   // Expected bytes from the Protocol Buffers encoding guide: tag = field << 3 | wire type.
@@ -54,13 +54,35 @@ private func temporaryFile(_ name: String) -> URL {
 
 @Test func onnxExportRefusesWhatItCannotMap() throws {
   let url = temporaryFile("refused.onnx")
-  let recurrent = Sequential {
-    Input(shape: [5, 3])
+  let masked = Sequential {
+    Input(shape: [5])
+    Embedding(inputDim: 4, outputDim: 2, maskZero: true)
     LSTM(units: 2)
   }
-  try recurrent.build(inputShape: [5, 3])
-  expectStrataError(.invalidArgument, containing: "layer 'lstm': LSTM has no ONNX mapping") {
-    try recurrent.export(to: url, format: .onnx)
+  try masked.build(inputShape: [5])
+  expectStrataError(
+    .invalidArgument, containing: "layer 'embedding': Embedding(maskZero: true) has no ONNX mapping"
+  ) {
+    try masked.export(to: url, format: .onnx)
+  }
+  let masking = Sequential {
+    Input(shape: [5, 3])
+    Masking()
+    LSTM(units: 2)
+  }
+  try masking.build(inputShape: [5, 3])
+  expectStrataError(.invalidArgument, containing: "layer 'masking': Masking has no ONNX mapping") {
+    try masking.export(to: url, format: .onnx)
+  }
+  let hardSigmoid = Sequential {
+    Input(shape: [5, 3])
+    LSTM(units: 2, activation: .relu, recurrentActivation: .softplus)
+  }
+  try hardSigmoid.build(inputShape: [5, 3])
+  expectStrataError(
+    .invalidArgument, containing: "recurrent activation 'softplus' has no ONNX mapping"
+  ) {
+    try hardSigmoid.export(to: url, format: .onnx)
   }
   let custom = Sequential {
     Input(shape: [2])

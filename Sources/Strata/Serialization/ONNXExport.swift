@@ -17,7 +17,9 @@ extension Sequential {
   /// becomes `Gemm` (`MatMul` and `Add` on sequences), BatchNormalization its inference form,
   /// Dropout `Identity`, activations their ONNX operators or compositions (swish, gelu), and
   /// Conv1D/2D, Max/AveragePooling1D/2D, Global pooling, Flatten, Reshape, ZeroPadding2D and
-  /// LayerNormalization theirs. A layer or activation without an ONNX mapping is a
+  /// LayerNormalization theirs; Embedding becomes `Gather`, SimpleRNN, LSTM and GRU (and
+  /// `Bidirectional` of them) ONNX's `RNN`, `LSTM` and `GRU` with the gates reordered (masks
+  /// have no mapping). A layer or activation without an ONNX mapping is a
   /// ``StrataError`` naming it, before anything is written; the file is written atomically.
   public func export(to url: URL, format: ExportFormat) throws {
     switch format {
@@ -39,14 +41,14 @@ struct ONNXExporter {
 
   /// A value flowing through the graph: its name, its per-sample shape as Strata sees it
   /// (channels last) and whether it is held channels-first (`[batch, channels, spatial…]`).
-  private struct Value {
+  struct Value {
     var name: String
     var shape: [Int]
     var channelsFirst = false
   }
 
   let model: Sequential
-  private var nodes: [ProtobufWriter] = []
+  var nodes: [ProtobufWriter] = []
   private var initializers: [ProtobufWriter] = []
   private var usedNames = Set<String>()
 
@@ -104,7 +106,7 @@ struct ONNXExporter {
   // MARK: Graph building
 
   /// A fresh value name derived from `base`.
-  private mutating func uniqueName(_ base: String) -> String {
+  mutating func uniqueName(_ base: String) -> String {
     var name = base
     var counter = 1
     while usedNames.contains(name) {
@@ -116,22 +118,32 @@ struct ONNXExporter {
   }
 
   /// An ONNX attribute.
-  private enum Attribute {
+  enum Attribute {
     case int(String, Int)
     case ints(String, [Int])
     case float(String, Float)
+    case string(String, String)
+    case strings(String, [String])
   }
 
   /// Adds a node; returns the name of its output.
   @discardableResult
-  private mutating func node(
+  mutating func node(
     _ op: String, _ inputs: [String], _ attributes: [Attribute] = [], output: String? = nil
   ) -> String {
     let outputName = output.map { uniqueName($0) } ?? uniqueName(op.lowercased())
+    node(op, inputs, attributes, outputs: [outputName])
+    return outputName
+  }
+
+  /// Adds a node with the given (unique) output names.
+  mutating func node(
+    _ op: String, _ inputs: [String], _ attributes: [Attribute], outputs: [String]
+  ) {
     var node = ProtobufWriter()
     for input in inputs { node.string(1, input) }
-    node.string(2, outputName)
-    node.string(3, "\(outputName)_node")
+    for output in outputs { node.string(2, output) }
+    node.string(3, "\(outputs.first ?? op)_node")
     node.string(4, op)
     for attribute in attributes {
       node.message(5) { proto in
@@ -148,15 +160,22 @@ struct ONNXExporter {
           proto.string(1, name)
           proto.float(2, value)
           proto.integer(20, 1)
+        case .string(let name, let value):
+          proto.string(1, name)
+          proto.string(4, value)
+          proto.integer(20, 3)
+        case .strings(let name, let values):
+          proto.string(1, name)
+          for value in values { proto.string(9, value) }
+          proto.integer(20, 8)
         }
       }
     }
     nodes.append(node)
-    return outputName
   }
 
   /// Adds a float initializer; returns its name.
-  private mutating func constant(_ name: String, _ tensor: Tensor) -> String {
+  mutating func constant(_ name: String, _ tensor: Tensor) -> String {
     let unique = uniqueName(name)
     var proto = ProtobufWriter()
     for size in tensor.shape { proto.integer(1, size) }
@@ -177,7 +196,7 @@ struct ONNXExporter {
   }
 
   /// Adds a one-dimensional int64 initializer; returns its name.
-  private mutating func int64Constant(_ name: String, _ values: [Int]) -> String {
+  mutating func int64Constant(_ name: String, _ values: [Int]) -> String {
     let unique = uniqueName(name)
     var proto = ProtobufWriter()
     proto.integer(1, values.count)
@@ -196,14 +215,14 @@ struct ONNXExporter {
   }
 
   /// A scalar float initializer.
-  private mutating func scalar(_ name: String, _ value: Float) -> String {
+  mutating func scalar(_ name: String, _ value: Float) -> String {
     constant(name, Tensor(shape: [], scalars: [value]))
   }
 
   // MARK: Layouts
 
   /// `value` held channels-first (`[batch, channels, spatial…]`), transposing if needed.
-  private mutating func channelsFirst(_ value: Value) -> Value {
+  mutating func channelsFirst(_ value: Value) -> Value {
     guard !value.channelsFirst, value.shape.count >= 2 else { return value }
     let rank = value.shape.count + 1
     let permutation = [0, rank - 1] + Array(1..<(rank - 1))
@@ -212,7 +231,7 @@ struct ONNXExporter {
   }
 
   /// `value` held channels-last, as Strata holds it, transposing if needed.
-  private mutating func channelsLast(_ value: Value) -> Value {
+  mutating func channelsLast(_ value: Value) -> Value {
     guard value.channelsFirst else { return value }
     let rank = value.shape.count + 1
     let permutation = [0] + Array(2..<rank) + [1]
@@ -222,7 +241,7 @@ struct ONNXExporter {
 
   // MARK: Layers
 
-  private mutating func convert(_ layer: any Layer, _ input: Value) throws -> Value {
+  mutating func convert(_ layer: any Layer, _ input: Value) throws -> Value {
     let outputShape = try layer.outputShape(forInputShape: input.shape)
     let base = layer.name
     switch layer {
@@ -248,6 +267,18 @@ struct ONNXExporter {
         Value(
           name: input.name, shape: outputShape, channelsFirst: input.channelsFirst),
         name: base)
+    case let embedding as Embedding:
+      return try embed(embedding, input, outputShape: outputShape, name: base)
+    case let bidirectional as Bidirectional:
+      return try recur(
+        [bidirectional.forwardLayer, bidirectional.backwardLayer], input,
+        outputShape: outputShape, name: base, merge: bidirectional.mergeMode)
+    case let recurrent as any RecurrentLayer:
+      return try recur([recurrent], input, outputShape: outputShape, name: base)
+    case let wrapper as TimeDistributed
+    where wrapper.layer is Dense || wrapper.layer is Activation || wrapper.layer is Dropout:
+      // These act on the last axis alone, so they apply to every time step as they are.
+      return try convert(wrapper.layer, input)
     case is Dropout, is SpatialDropout2D:
       let name = node("Identity", [input.name], output: base)
       return Value(name: name, shape: outputShape, channelsFirst: input.channelsFirst)
@@ -335,7 +366,7 @@ struct ONNXExporter {
     default:
       throw StrataError(
         .invalidArgument,
-        "\(type(of: layer)) has no ONNX mapping in Strata (exported: Dense, Activation, Dropout, SpatialDropout2D, BatchNormalization, LayerNormalization, Conv1D, Conv2D, Max/AveragePooling1D/2D, Global pooling, Flatten, Reshape, ZeroPadding2D)"
+        "\(type(of: layer)) has no ONNX mapping in Strata (exported: Dense, Activation, Dropout, SpatialDropout2D, BatchNormalization, LayerNormalization, Conv1D, Conv2D, Max/AveragePooling1D/2D, Global pooling, Flatten, Reshape, ZeroPadding2D, Embedding, SimpleRNN, LSTM, GRU, Bidirectional, TimeDistributed of Dense)"
       )
     }
   }
@@ -416,7 +447,7 @@ struct ONNXExporter {
   }
 
   /// The nodes of an activation function applied to `value`.
-  private mutating func activation(
+  mutating func activation(
     _ function: ActivationFunction, _ value: Value, name base: String
   ) throws -> Value {
     var result = value
