@@ -353,3 +353,28 @@ private func load(_ bytes: [UInt8]) throws {
     .contents(of: "config.json")
   #expect(String(decoding: config, as: UTF8.self).contains("\"activation\":\"leaky_relu\""))
 }
+
+@Test func hdf5CyclicTreeAndOffsetsPastTheEndAreErrors() throws {
+  var writer = HDF5Writer()
+  writer.add(Tensor([1, 2]), at: "group/data")
+  let bytes = writer.bytes()
+  // The first B-tree node is the inner group's: make it an internal node whose child is
+  // itself, a cycle a careless reader would follow for ever.
+  let pattern = Array("TREE".utf8)
+  let tree = try #require((0..<bytes.count - 4).first { Array(bytes[$0..<$0 + 4]) == pattern })
+  var cyclic = bytes
+  cyclic[tree + 5] = 1  // level 1: children are B-tree nodes
+  let child = tree + 8 + 16 + 8  // past the signature, type, level, count, siblings and key 0
+  for index in 0..<8 { cyclic[child + index] = UInt8(truncatingIfNeeded: tree >> (8 * index)) }
+  expectStrataError(.fileFormat, containing: "reaches the node at byte offset \(tree) twice") {
+    _ = try HDF5File(bytes: cyclic, source: "cyclic.h5").allDatasets()
+  }
+  // A dataset whose storage address lies past the end of the file.
+  let layout = try #require(
+    (0..<bytes.count - 2).first { bytes[$0] == 3 && bytes[$0 + 1] == 1 && $0 % 8 == 0 })
+  var pastTheEnd = bytes
+  for index in 0..<8 { pastTheEnd[layout + 2 + index] = index == 3 ? 0x10 : 0 }
+  expectStrataError(.fileFormat, containing: "lies outside the file's") {
+    _ = try HDF5File(bytes: pastTheEnd, source: "past.h5").allDatasets()
+  }
+}
