@@ -88,7 +88,11 @@ let models: [(String, Sequential, Tensor, Tensor)] = [
       LayerNormalization()
       GlobalAveragePooling1D()
       Dense(units: 8, activation: .gelu)
+      GaussianNoise(stddev: 0.1)
+      UnitNormalization()
       Dense(units: 8, activation: .leakyRelu)
+      AlphaDropout(rate: 0.1)
+      GaussianDropout(rate: 0.1)
       Dense(units: 10, activation: .softmax)
     }, images.trainImages, images.testImages
   ),

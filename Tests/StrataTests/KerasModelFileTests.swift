@@ -136,11 +136,12 @@ private func load(_ bytes: [UInt8]) throws {
 
 @Test func kerasLayerOrArgumentStrataLacksIsAnErrorNamingIt() throws {
   expectStrataError(
-    .fileFormat, containing: "Keras layer 'AlphaDropout' (dropout) is not supported by Strata"
+    .fileFormat,
+    containing: "Keras layer 'ActivityRegularization' (dropout) is not supported by Strata"
   ) {
     try load(
       try editedFixture("mlp") {
-        $0.replacingOccurrences(of: "\"Dropout\"", with: "\"AlphaDropout\"")
+        $0.replacingOccurrences(of: "\"Dropout\"", with: "\"ActivityRegularization\"")
       })
   }
   expectStrataError(

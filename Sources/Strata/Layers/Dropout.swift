@@ -7,7 +7,7 @@ public final class Dropout: Layer, MaskAwareLayer, Configurable {
   public let rate: Float
   /// A seed for this layer's own mask stream; without one, masks come from the model's seed.
   public let seed: UInt64?
-  private var ownGenerator: RandomGenerator?
+  private var noise: NoiseStream
   private var built = false
 
   /// Creates a dropout layer. A `rate` outside `[0, 1]` is reported by the model, as a
@@ -16,7 +16,7 @@ public final class Dropout: Layer, MaskAwareLayer, Configurable {
     self.rate = rate
     self.seed = seed
     self.name = name
-    self.ownGenerator = seed.map { RandomGenerator(seed: $0) }
+    self.noise = NoiseStream(seed: seed)
   }
 
   /// No weights.
@@ -43,13 +43,8 @@ public final class Dropout: Layer, MaskAwareLayer, Configurable {
     guard context.isTraining, rate > 0 else { return input }
     if rate >= 1 { return input * 0 }
     let keep = 1 - rate
-    let mask: Tensor
-    if var own = ownGenerator {
-      mask = Tensor.bernoulli(input.shape, probability: keep, value: 1 / keep, generator: &own)
-      ownGenerator = own
-    } else {
-      mask = Tensor.bernoulli(
-        input.shape, probability: keep, value: 1 / keep, generator: &context.generator)
+    let mask = noise.draw(&context) {
+      Tensor.bernoulli(input.shape, probability: keep, value: 1 / keep, generator: &$0)
     }
     // Kept entries are scaled by 1 / keep, as Keras does, so the expected sum is unchanged.
     return input * mask

@@ -11,7 +11,7 @@ public final class SpatialDropout2D: Layer, Configurable {
   public let seed: UInt64?
   /// The input shape given with `inputShape:`, without the batch axis.
   public let declaredInputShape: [Int]?
-  private var ownGenerator: RandomGenerator?
+  private var noise: NoiseStream
   private var built = false
 
   /// Creates the layer.
@@ -20,7 +20,7 @@ public final class SpatialDropout2D: Layer, Configurable {
     self.seed = seed
     self.declaredInputShape = inputShape
     self.name = name
-    self.ownGenerator = seed.map { RandomGenerator(seed: $0) }
+    self.noise = NoiseStream(seed: seed)
   }
 
   /// No weights.
@@ -53,13 +53,8 @@ public final class SpatialDropout2D: Layer, Configurable {
     if rate >= 1 { return input * 0 }
     let keep = 1 - rate
     let maskShape = [input.shape[0], 1, 1, input.shape[3]]
-    let mask: Tensor
-    if var own = ownGenerator {
-      mask = Tensor.bernoulli(maskShape, probability: keep, value: 1 / keep, generator: &own)
-      ownGenerator = own
-    } else {
-      mask = Tensor.bernoulli(
-        maskShape, probability: keep, value: 1 / keep, generator: &context.generator)
+    let mask = noise.draw(&context) {
+      Tensor.bernoulli(maskShape, probability: keep, value: 1 / keep, generator: &$0)
     }
     return input * mask
   }

@@ -21,6 +21,7 @@ struct KerasModelFile {
 
   /// Keras layer classes Strata has (same names).
   static let layerTypes: Set<String> = [
+    "AlphaDropout", "GaussianDropout", "GaussianNoise", "UnitNormalization",
     "AveragePooling1D", "AveragePooling2D", "BatchNormalization", "Bidirectional", "Conv1D",
     "Activation", "Conv2D", "Conv2DTranspose", "Dense", "Dropout", "Embedding", "Flatten", "GRU",
     "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling1D",

@@ -279,7 +279,21 @@ struct ONNXExporter {
     where wrapper.layer is Dense || wrapper.layer is Activation || wrapper.layer is Dropout:
       // These act on the last axis alone, so they apply to every time step as they are.
       return try convert(wrapper.layer, input)
-    case is Dropout, is SpatialDropout2D:
+    case let normalization as UnitNormalization:
+      // x · min(1/√(Σx²), 1e12) over the axes, channels last as Strata counts them.
+      let x = channelsLast(input)
+      let rank = x.shape.count + 1
+      let axes = normalization.axes.map { $0 < 0 ? $0 + rank : $0 }
+      let squares = node("Mul", [x.name, x.name], output: "\(base)_squares")
+      let sum = node(
+        "ReduceSum", [squares, int64Constant("\(base)/axes", axes)], [.int("keepdims", 1)],
+        output: "\(base)_sum")
+      let inverse = node(
+        "Reciprocal", [node("Sqrt", [sum], output: "\(base)_norm")], output: "\(base)_inverse")
+      let bounded = node(
+        "Min", [inverse, scalar("\(base)/bound", 1e12)], output: "\(base)_bounded")
+      return Value(name: node("Mul", [x.name, bounded], output: base), shape: outputShape)
+    case is Dropout, is SpatialDropout2D, is GaussianNoise, is GaussianDropout, is AlphaDropout:
       let name = node("Identity", [input.name], output: base)
       return Value(name: name, shape: outputShape, channelsFirst: input.channelsFirst)
     case let normalization as BatchNormalization:
@@ -366,7 +380,7 @@ struct ONNXExporter {
     default:
       throw StrataError(
         .invalidArgument,
-        "\(type(of: layer)) has no ONNX mapping in Strata (exported: Dense, Activation, Dropout, SpatialDropout2D, BatchNormalization, LayerNormalization, Conv1D, Conv2D, Max/AveragePooling1D/2D, Global pooling, Flatten, Reshape, ZeroPadding2D, Embedding, SimpleRNN, LSTM, GRU, Bidirectional, TimeDistributed of Dense)"
+        "\(type(of: layer)) has no ONNX mapping in Strata (exported: Dense, Activation, Dropout, SpatialDropout2D, GaussianNoise, GaussianDropout, AlphaDropout, UnitNormalization, BatchNormalization, LayerNormalization, Conv1D, Conv2D, Max/AveragePooling1D/2D, Global pooling, Flatten, Reshape, ZeroPadding2D, Embedding, SimpleRNN, LSTM, GRU, Bidirectional, TimeDistributed of Dense)"
       )
     }
   }
