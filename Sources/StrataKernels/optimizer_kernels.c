@@ -196,6 +196,18 @@ STRATA_ALWAYS_INLINE void nadam_body(long n, float *restrict p, const float *res
   }
 }
 
+STRATA_ALWAYS_INLINE void lion_body(long n, float *restrict p, const float *restrict g,
+                                    float *restrict m, float lr, float beta1, float beta2) {
+  const float keep1 = 1.0f - beta1, keep2 = 1.0f - beta2;
+  for (long i = 0; i < n; i++) {
+    float gi = g[i], mi = m[i];
+    float c = mi * beta1 + gi * keep1;
+    float direction = (float)(c > 0.0f) - (float)(c < 0.0f);  // sign, 0 at 0
+    p[i] = p[i] - lr * direction;
+    m[i] = mi * beta2 + gi * keep2;
+  }
+}
+
 STRATA_ALWAYS_INLINE void decay_body(long n, float *restrict p, float decay, float lr) {
   for (long i = 0; i < n; i++) p[i] = p[i] - p[i] * decay * lr;
 }
@@ -213,6 +225,9 @@ STRATA_ALWAYS_INLINE void decay_body(long n, float *restrict p, float decay, flo
   (long n, float *restrict p, const float *restrict g, float *restrict m, float *restrict u,    \
    float lr, float beta1, float beta2, float current, float next, float product,               \
    float productNext, float secondCorrection, float epsilon)
+#define LION_PARAMETERS                                                                        \
+  (long n, float *restrict p, const float *restrict g, float *restrict m, float lr, float beta1, \
+   float beta2)
 #define DECAY_PARAMETERS (long n, float *restrict p, float decay, float lr)
 
 STRATA_MULTIVERSION(adagrad, ADAGRAD_PARAMETERS, (n, p, g, accumulator, lr, epsilon))
@@ -223,6 +238,7 @@ STRATA_MULTIVERSION(adamax, ADAMAX_PARAMETERS,
 STRATA_MULTIVERSION(nadam, NADAM_PARAMETERS,
                     (n, p, g, m, u, lr, beta1, beta2, current, next, product, productNext,
                      secondCorrection, epsilon))
+STRATA_MULTIVERSION(lion, LION_PARAMETERS, (n, p, g, m, lr, beta1, beta2))
 STRATA_MULTIVERSION(decay, DECAY_PARAMETERS, (n, p, decay, lr))
 
 void strata_adagrad_update ADAGRAD_PARAMETERS {
@@ -241,5 +257,7 @@ void strata_nadam_update NADAM_PARAMETERS {
   nadam_dispatch(n, p, g, m, u, lr, beta1, beta2, current, next, product, productNext,
                  secondCorrection, epsilon);
 }
+
+void strata_lion_update LION_PARAMETERS { lion_dispatch(n, p, g, m, lr, beta1, beta2); }
 
 void strata_weight_decay DECAY_PARAMETERS { decay_dispatch(n, p, decay, lr); }

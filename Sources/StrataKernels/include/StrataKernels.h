@@ -74,6 +74,10 @@ void strata_adadelta_update(long n, float *p, const float *g, float *gradientAve
 void strata_adamax_update(long n, float *p, const float *g, float *m, float *u, float lr,
                           float beta1, float beta2, float correction, float epsilon);
 
+/// One Lion step (Keras's): `p −= lr · sign(β₁m + (1 − β₁)g)`, then `m = β₂m + (1 − β₂)g`.
+void strata_lion_update(long n, float *p, const float *g, float *m, float lr, float beta1,
+                        float beta2);
+
 /// One Nadam step (Keras's): `m += (g − m)(1 − β₁)`, `u += (g² − u)(1 − β₂)`,
 /// `m̂ = next · m / (1 − productNext) + (1 − current) · g / (1 − product)`,
 /// `û = u / secondCorrection`, `p −= m̂ · lr / (√û + ε)`.

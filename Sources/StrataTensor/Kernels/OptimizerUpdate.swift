@@ -131,6 +131,19 @@ public enum OptimizerUpdate {
     }
   }
 
+  /// One Lion step, as Keras's: `p −= lr · sign(β₁m + (1 − β₁)g)`, then
+  /// `m = β₂m + (1 − β₂)g`.
+  public static func lion(
+    parameter: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>,
+    momentum: UnsafeMutableBufferPointer<Float>, learningRate: Float, beta1: Float, beta2: Float
+  ) {
+    let count = checkedCount(parameter, gradient, [momentum], "lion")
+    let (p, g, m) = (parameter.baseAddress, gradient.baseAddress, momentum.baseAddress)
+    forChunks(count) { start, length in
+      strata_lion_update(length, p! + start, g! + start, m! + start, learningRate, beta1, beta2)
+    }
+  }
+
   /// One Nadam step, as Keras's: `m += (g − m)(1 − β₁)`, `u += (g² − u)(1 − β₂)`,
   /// `m̂ = next · m / (1 − productNext) + (1 − current) · g / (1 − product)`,
   /// `û = u / secondCorrection`, `p −= m̂ · lr / (√û + ε)`.
