@@ -65,7 +65,8 @@ struct KerasModelFile {
   static let metricTypes: [String: String] = {
     var types: [String: String] = [:]
     for name in [
-      "Accuracy", "AUC", "BinaryAccuracy", "CategoricalAccuracy", "Precision", "Recall",
+      "Accuracy", "AUC", "BinaryAccuracy", "CategoricalAccuracy", "Precision", "R2Score",
+      "Recall", "RootMeanSquaredError",
       "SparseCategoricalAccuracy", "SparseTopKCategoricalAccuracy", "TopKCategoricalAccuracy",
     ] {
       types[name] = name
