@@ -39,7 +39,8 @@ struct KerasModelFile {
   static let lossTypes: [String: String] = {
     var types: [String: String] = [:]
     let classes = [
-      "BinaryCrossentropy", "CategoricalCrossentropy", "CategoricalHinge", "CosineSimilarity",
+      "BinaryCrossentropy", "BinaryFocalCrossentropy", "CategoricalCrossentropy",
+      "CategoricalFocalCrossentropy", "CategoricalHinge", "CosineSimilarity",
       "Hinge", "Huber", "KLDivergence", "LogCosh", "MeanAbsoluteError",
       "MeanAbsolutePercentageError", "MeanSquaredError", "MeanSquaredLogarithmicError",
       "Poisson", "SparseCategoricalCrossentropy", "SquaredHinge",
