@@ -227,3 +227,30 @@ import Testing
     try model.fit(x, y, validationSampleWeight: weights, verbose: 0)
   }
 }
+
+@Test func validationFreqAndValidationBatchSizeFollowKeras() throws {
+  // Keras 3.15.1: fit(20 samples, epochs=5, batch_size=4, validation_split=0.5,
+  // validation_freq=2, validation_batch_size=3) records 5 losses and 2 val_losses (after
+  // epochs 2 and 4), and calls on_test_batch_end 8 times (⌈10 / 3⌉ = 4 batches, twice).
+  final class TestBatchCounter: Callback {
+    var count = 0
+    func onTestBatchEnd(batch: Int, logs: [String: Float], context: TrainingContext) {
+      count += 1
+    }
+  }
+  var generator = RandomGenerator(seed: 0)
+  let x = Tensor.uniform([20, 3], generator: &generator)
+  let y = Tensor.uniform([20, 1], generator: &generator)
+  let model = Sequential(seed: 1) { Dense(units: 1, inputShape: [3]) }
+  model.compile(optimizer: .sgd, loss: .meanSquaredError)
+  let counter = TestBatchCounter()
+  let history = try model.fit(
+    x, y, epochs: 5, batchSize: 4, validationSplit: 0.5, validationBatchSize: 3,
+    validationFreq: 2, verbose: 0, callbacks: [counter])
+  #expect(history.history["loss"]?.count == 5)
+  #expect(history.history["val_loss"]?.count == 2)
+  #expect(counter.count == 8)
+  expectStrataError(.invalidArgument, containing: "validationFreq=0") {
+    try model.fit(x, y, validationSplit: 0.5, validationFreq: 0, verbose: 0)
+  }
+}

@@ -22,6 +22,11 @@ extension Sequential {
   ///   - classWeight: A weight per class index, turned into per-sample loss weights.
   ///   - sampleWeight: A loss weight per sample.
   ///   - initialEpoch: The epoch to start from, when resuming.
+  ///   - validationBatchSize: Samples per validation batch (default `batchSize`), Keras's
+  ///     `validation_batch_size`.
+  ///   - validationFreq: Validate after every `validationFreq`-th epoch (Keras's
+  ///     `validation_freq`: after epoch e when e + 1 is a multiple of it); the other epochs have
+  ///     no `val_` entries in their logs or in ``History``.
   ///   - verbose: `0` silent, `1` progress bar, `2` one line per epoch.
   ///   - callbacks: Hooks called during training; a ``History`` is always recorded.
   /// - Returns: The per-epoch loss and metric values.
@@ -30,13 +35,20 @@ extension Sequential {
     _ x: Tensor, _ y: Tensor, epochs: Int = 1, batchSize: Int = 32, validationSplit: Float = 0,
     validationData: (Tensor, Tensor)? = nil, validationSampleWeight: Tensor? = nil,
     shuffle: Bool = true, classWeight: [Int: Float]? = nil,
-    sampleWeight: Tensor? = nil, initialEpoch: Int = 0, verbose: Verbosity = .progressBar,
+    sampleWeight: Tensor? = nil, initialEpoch: Int = 0, validationBatchSize: Int? = nil,
+    validationFreq: Int = 1, verbose: Verbosity = .progressBar,
     callbacks: [any Callback] = []
   ) throws -> History {
     let configuration = try requireCompiled(forTraining: true)
     guard batchSize >= 1 else {
       throw StrataError(
         .invalidArgument, "`batchSize` must be at least 1. Received: batchSize=\(batchSize)")
+    }
+    guard (validationBatchSize ?? 1) >= 1, validationFreq >= 1 else {
+      throw StrataError(
+        .invalidArgument,
+        "`validationBatchSize` and `validationFreq` must be at least 1. Received: validationBatchSize=\(validationBatchSize.map(String.init) ?? "nil"), validationFreq=\(validationFreq)"
+      )
     }
     guard epochs >= 0, initialEpoch >= 0 else {
       throw StrataError(
@@ -97,9 +109,12 @@ extension Sequential {
         if stopTraining { break }
       }
       epochLogs = currentLogs(lossTracker, metrics)
-      if let validation = data.validation {
+      // Keras validates after epoch e when (e + 1) is a multiple of `validation_freq`; the
+      // `val_` entries of the other epochs are absent, in the logs and in History.
+      if let validation = data.validation, (epoch + 1) % validationFreq == 0 {
         let values = try evaluateSilently(
-          validation.x, validation.y, sampleWeight: validation.sampleWeight, batchSize: batchSize,
+          validation.x, validation.y, sampleWeight: validation.sampleWeight,
+          batchSize: validationBatchSize ?? batchSize,
           configuration: configuration, callbacks: allCallbacks, context: context)
         for (key, value) in values { epochLogs["val_" + key] = value }
       }
