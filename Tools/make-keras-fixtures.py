@@ -185,9 +185,29 @@ def write_fashion_mlp(folder, datasets):
     print(f"{path}: {os.path.getsize(path)} bytes; Keras test accuracy {accuracy:.4f}")
 
 
+def write_hdf5_fixtures(folder):
+    """HDF5 files outside the subset Keras writes, for the reader's errors
+    (Tests/Fixtures/hdf5)."""
+    import h5py
+
+    os.makedirs(folder, exist_ok=True)
+    matrix = np.arange(12, dtype=np.float32).reshape(3, 4)
+    with h5py.File(os.path.join(folder, "chunked-gzip.h5"), "w") as file:
+        file.create_dataset("layers/dense/vars/0", data=matrix, chunks=(3, 2), compression="gzip")
+    with h5py.File(os.path.join(folder, "chunked.h5"), "w") as file:
+        file.create_dataset("w", data=matrix, chunks=(3, 2))
+    with h5py.File(os.path.join(folder, "latest.h5"), "w", libver="latest") as file:
+        file.create_dataset("w", data=np.arange(4, dtype=np.float32))
+    with h5py.File(os.path.join(folder, "strings.h5"), "w") as file:
+        file.create_dataset("w", data=np.array([b"ab", b"cd"]))
+    with h5py.File(os.path.join(folder, "big-endian.h5"), "w") as file:
+        file.create_dataset("w", data=np.arange(4, dtype=">f4"))
+
+
 if __name__ == "__main__":
     main(sys.argv[1] if len(sys.argv) > 1 else "Tests/Fixtures/keras")
     write_fashion_mlp(
         sys.argv[1] if len(sys.argv) > 1 else "Tests/Fixtures/keras",
         sys.argv[2] if len(sys.argv) > 2 else "../shared/datasets/fashion-mnist",
     )
+    write_hdf5_fixtures(os.path.join(os.path.dirname(os.path.abspath(__file__)), "../Tests/Fixtures/hdf5"))

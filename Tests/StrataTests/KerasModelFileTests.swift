@@ -379,3 +379,21 @@ private func load(_ bytes: [UInt8]) throws {
     _ = try HDF5File(bytes: pastTheEnd, source: "past.h5").allDatasets()
   }
 }
+
+@Test func hdf5OutsideTheSubsetIsAnErrorThatSaysWhatWasFound() throws {
+  // Tests/Fixtures/hdf5, written by h5py 3.16 (HDF5 1.14): what Keras does not write.
+  let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("Fixtures/hdf5")
+  func read(_ name: String) throws -> [String: Tensor] {
+    let bytes = [UInt8](try Data(contentsOf: folder.appendingPathComponent(name)))
+    return try HDF5File(bytes: bytes, source: name).allDatasets()
+  }
+  let cases = [
+    ("chunked-gzip.h5", "is filtered (compressed)"), ("chunked.h5", "is chunked"),
+    ("latest.h5", "superblock version 3"), ("strings.h5", "holds string values"),
+    ("big-endian.h5", "holds big-endian float values"),
+  ]
+  for (name, message) in cases {
+    expectStrataError(.fileFormat, containing: message) { _ = try read(name) }
+  }
+}

@@ -509,7 +509,8 @@ struct HDF5File {
     let typeClass = classAndVersion & 0x0F
     let bits = try reader.uint8(message.start + 1)
     let size = try reader.uint32(message.start + 4)
-    let bigEndian = bits & 0x01 != 0
+    // Bit 0 is the byte order for numbers only (for strings it is part of the padding type).
+    let bigEndian = typeClass <= 1 && bits & 0x01 != 0
     switch typeClass {
     case 1 where !bigEndian && (size == 4 || size == 8):
       return .float(size: size)
