@@ -8,9 +8,20 @@ public protocol MetricAccumulator: AnyObject {
   var result: Float { get }
   /// Forgets everything seen (at the start of each epoch and evaluation).
   func reset()
+  /// The state as sums that add across shards of the data (totals, counts, confusion
+  /// counts), of a length fixed at creation: data-parallel training sums it over the
+  /// processes so that every one reports the global metric. An accumulator that returns `[]`
+  /// (the default) reports the metric of its own process's data.
+  var summableState: [Double] { get set }
 }
 
 extension MetricAccumulator {
+  /// No summable state: the metric is not combined across processes.
+  public var summableState: [Double] {
+    get { [] }
+    set {}
+  }
+
   /// Adds a batch with every sample weighing 1.
   public func update(target: Tensor, prediction: Tensor) {
     update(target: target, prediction: prediction, sampleWeight: nil)
@@ -49,6 +60,15 @@ public final class MeanAccumulator: MetricAccumulator {
   /// `Σ w·v / Σ w`.
   public var result: Float { count > 0 ? Float(total / count) : 0 }
 
+  /// `[Σ w·v, Σ w]`.
+  public var summableState: [Double] {
+    get { [total, count] }
+    set {
+      guard newValue.count == 2 else { return }
+      (total, count) = (newValue[0], newValue[1])
+    }
+  }
+
   /// Starts over.
   public func reset() {
     total = 0
@@ -67,6 +87,12 @@ final class WeightedMean {
   }
 
   var result: Float { weight > 0 ? Float(total / weight) : 0 }
+
+  /// `(Σ value · weight, Σ weight)`, to sum across processes.
+  var sums: (sum: Double, count: Double) {
+    get { (total, weight) }
+    set { (total, weight) = (newValue.sum, newValue.count) }
+  }
 
   func reset() {
     total = 0
@@ -100,6 +126,16 @@ final class ConfusionAccumulator: MetricAccumulator {
   }
 
   var result: Float { formula(truePositives, falsePositives, falseNegatives) }
+
+  var summableState: [Double] {
+    get { [Double(truePositives), Double(falsePositives), Double(falseNegatives)] }
+    set {
+      guard newValue.count == 3 else { return }
+      truePositives = Float(newValue[0])
+      falsePositives = Float(newValue[1])
+      falseNegatives = Float(newValue[2])
+    }
+  }
 
   func reset() {
     truePositives = 0
@@ -137,6 +173,17 @@ final class AUCAccumulator: MetricAccumulator {
       for (i, threshold) in thresholds.enumerated() where p > threshold {
         if actual { truePositives[i] += weight } else { falsePositives[i] += weight }
       }
+    }
+  }
+
+  var summableState: [Double] {
+    get { truePositives + falsePositives + [positives, negatives] }
+    set {
+      let count = thresholds.count
+      guard newValue.count == 2 * count + 2 else { return }
+      truePositives = Array(newValue[0..<count])
+      falsePositives = Array(newValue[count..<(2 * count)])
+      (positives, negatives) = (newValue[2 * count], newValue[2 * count + 1])
     }
   }
 

@@ -30,7 +30,7 @@ public struct R2Score: Metric {
 
   /// Sums per output column.
   public func makeAccumulator(for resolution: MetricResolution) -> any MetricAccumulator {
-    R2Accumulator(metric: self)
+    R2Accumulator(metric: self, columns: max(1, resolution.outputShape.reduce(1, *)))
   }
 
   /// Keras's `class_aggregation` and `num_regressors`.
@@ -74,17 +74,39 @@ private final class R2Accumulator: MetricAccumulator {
   private var count: [Double] = []
   private var values = 0
 
-  init(metric: R2Score) { self.metric = metric }
+  private let columns: Int
+
+  init(metric: R2Score, columns: Int) {
+    self.metric = metric
+    self.columns = columns
+    allocate(columns)
+  }
+
+  private func allocate(_ columns: Int) {
+    sum = Array(repeating: 0, count: columns)
+    squaredSum = sum
+    residual = sum
+    count = sum
+  }
+
+  /// The four sums per column, then the number of values.
+  var summableState: [Double] {
+    get { sum + squaredSum + residual + count + [Double(values)] }
+    set {
+      let n = sum.count
+      guard newValue.count == 4 * n + 1 else { return }
+      sum = Array(newValue[0..<n])
+      squaredSum = Array(newValue[n..<(2 * n)])
+      residual = Array(newValue[(2 * n)..<(3 * n)])
+      count = Array(newValue[(3 * n)..<(4 * n)])
+      values = Int(newValue[4 * n].rounded())
+    }
+  }
 
   func update(target: Tensor, prediction: Tensor, sampleWeight: Tensor?) {
     let y = alignedTarget(target, to: prediction)
     let columns = prediction.rank >= 2 ? prediction.scalarCount / max(1, prediction.shape[0]) : 1
-    if sum.count != columns {
-      sum = Array(repeating: 0, count: columns)
-      squaredSum = sum
-      residual = sum
-      count = sum
-    }
+    if sum.count != columns { allocate(columns) }
     let (truth, guess) = (y.scalars, prediction.scalars)
     for index in 0..<min(truth.count, guess.count) {
       let column = index % columns
@@ -100,7 +122,7 @@ private final class R2Accumulator: MetricAccumulator {
   }
 
   var result: Float {
-    guard !sum.isEmpty else { return 0 }
+    guard !sum.isEmpty, values > 0 else { return 0 }
     var totals: [Double] = []
     var scores: [Double] = []
     for column in sum.indices {
@@ -123,10 +145,7 @@ private final class R2Accumulator: MetricAccumulator {
   }
 
   func reset() {
-    sum = []
-    squaredSum = []
-    residual = []
-    count = []
+    allocate(columns)
     values = 0
   }
 }

@@ -41,6 +41,11 @@ private final class RootOfMeanAccumulator: MetricAccumulator {
 
   var result: Float { mean.result.squareRoot() }
 
+  var summableState: [Double] {
+    get { mean.summableState }
+    set { mean.summableState = newValue }
+  }
+
   func reset() { mean.reset() }
 }
 

@@ -2,9 +2,12 @@
 extension Sequential {
   /// The loss and metrics on `x`, `y` in inference mode, as Keras's `evaluate(return_dict=True)`:
   /// `["loss": …, "accuracy": …]`. The loss includes regularization penalties, as in Keras.
+  /// With a `distribution`, each process evaluates its share of the samples and every one
+  /// returns the global values.
   public func evaluate(
     _ x: Tensor, _ y: Tensor, batchSize: Int = 32, sampleWeight: Tensor? = nil,
-    verbose: Verbosity = .progressBar, callbacks: [any Callback] = []
+    distribution: (any TrainingDistribution)? = nil, verbose: Verbosity = .progressBar,
+    callbacks: [any Callback] = []
   ) throws -> [String: Float] {
     let configuration = try requireCompiled(forTraining: false)
     guard batchSize >= 1 else {
@@ -21,14 +24,14 @@ extension Sequential {
     let context = TrainingContext(
       model: self, parameters: ["steps": steps, "verbose": verbose.rawValue])
     let bar =
-      verbose == .silent
+      verbose == .silent || !(distribution?.isChief ?? true)
       ? nil
       : ProgressBar(
         target: steps, verbosity: verbose, isTerminal: standardOutputIsTerminal,
         write: writeToStandardOutput)
     let logs = try evaluateSilently(
       x, targets, sampleWeight: weights, batchSize: batchSize, configuration: configuration,
-      callbacks: callbacks, context: context, progress: bar)
+      callbacks: callbacks, context: context, progress: bar, distribution: distribution)
     return logs
   }
 
@@ -36,12 +39,48 @@ extension Sequential {
   func evaluateSilently(
     _ x: Tensor, _ y: Tensor, sampleWeight: Tensor?, batchSize: Int,
     configuration: CompiledConfiguration, callbacks: [any Callback], context: TrainingContext,
-    progress: ProgressBar? = nil
+    progress: ProgressBar? = nil, distribution: (any TrainingDistribution)? = nil
   ) throws -> [String: Float] {
-    let samples = x.shape[0]
-    let steps = batchCount(samples: samples, batchSize: batchSize)
+    guard let distribution else {
+      return try evaluateRows(
+        x, y, sampleWeight: sampleWeight, batchSize: batchSize, configuration: configuration,
+        callbacks: callbacks, context: context, progress: progress, rows: 0..<x.shape[0])
+    }
+    // Each process evaluates its contiguous share of the samples; the sums are then global.
+    let share = distribution.share(of: 0..<x.shape[0])
     let metrics = makeAccumulators(configuration, targets: y)
     let tracker = WeightedMean()
+    if !share.isEmpty {
+      _ = try evaluateRows(
+        x, y, sampleWeight: sampleWeight, batchSize: batchSize, configuration: configuration,
+        callbacks: [], context: context, progress: nil, rows: share, metrics: metrics,
+        tracker: tracker)
+    }
+    var loss = tracker.sums
+    try distribution.reduce(metrics, loss: &loss)
+    tracker.sums = loss
+    let logs = currentLogs(tracker, metrics)
+    for callback in callbacks {
+      try callback.onTestBegin(context: context)
+      try callback.onTestEnd(logs: logs, context: context)
+    }
+    return logs
+  }
+
+  /// The evaluation loop on the samples at `rows`, into `metrics` and `tracker` when given.
+  private func evaluateRows(
+    _ x: Tensor, _ y: Tensor, sampleWeight: Tensor?, batchSize: Int,
+    configuration: CompiledConfiguration, callbacks: [any Callback], context: TrainingContext,
+    progress: ProgressBar?, rows: Range<Int>, metrics given: [MetricState]? = nil,
+    tracker givenTracker: WeightedMean? = nil
+  ) throws -> [String: Float] {
+    let whole = rows.count == x.shape[0]
+    let (x, y) = whole ? (x, y) : (x.rows(rows), y.rows(rows))
+    let sampleWeight = whole ? sampleWeight : sampleWeight?.rows(rows)
+    let samples = x.shape[0]
+    let steps = batchCount(samples: samples, batchSize: batchSize)
+    let metrics = given ?? makeAccumulators(configuration, targets: y)
+    let tracker = givenTracker ?? WeightedMean()
     for callback in callbacks { try callback.onTestBegin(context: context) }
     for batch in 0..<steps {
       let range = batchRange(batch, batchSize: batchSize, samples: samples)

@@ -24,6 +24,8 @@ extension Sequential {
   ///   - initialEpoch: The epoch to start from, when resuming.
   ///   - validationBatchSize: Samples per validation batch (default `batchSize`), Keras's
   ///     `validation_batch_size`.
+  ///   - distribution: Train data-parallel with other processes (``TrainingDistribution``):
+  ///     `batchSize` is then the global batch, of which this process takes its share.
   ///   - validationFreq: Validate after every `validationFreq`-th epoch (Keras's
   ///     `validation_freq`: after epoch e when e + 1 is a multiple of it); the other epochs have
   ///     no `val_` entries in their logs or in ``History``.
@@ -36,8 +38,8 @@ extension Sequential {
     validationData: (Tensor, Tensor)? = nil, validationSampleWeight: Tensor? = nil,
     shuffle: Bool = true, classWeight: [Int: Float]? = nil,
     sampleWeight: Tensor? = nil, initialEpoch: Int = 0, validationBatchSize: Int? = nil,
-    validationFreq: Int = 1, verbose: Verbosity = .progressBar,
-    callbacks: [any Callback] = []
+    validationFreq: Int = 1, distribution: (any TrainingDistribution)? = nil,
+    verbose: Verbosity = .progressBar, callbacks: [any Callback] = []
   ) throws -> History {
     let configuration = try requireCompiled(forTraining: true)
     guard batchSize >= 1 else {
@@ -66,13 +68,19 @@ extension Sequential {
       validationSampleWeight: validationSampleWeight,
       classWeight: classWeight, sampleWeight: sampleWeight, loss: configuration.loss)
 
+    if let distribution { try distribution.broadcastState(of: self) }
+
     let history = History()
     let steps = batchCount(samples: data.x.shape[0], batchSize: batchSize)
     var allCallbacks: [any Callback] = [history]
-    if verbose != .silent && !callbacks.contains(where: { $0 is ProgbarLogger }) {
+    // With several processes only the chief prints and writes files.
+    let isChief = distribution?.isChief ?? true
+    if isChief && verbose != .silent && !callbacks.contains(where: { $0 is ProgbarLogger }) {
       allCallbacks.append(ProgbarLogger(verbosity: verbose))
     }
-    allCallbacks += callbacks
+    allCallbacks += callbacks.filter {
+      isChief || !($0 is ProgbarLogger || $0 is ModelCheckpoint || $0 is CSVLogger)
+    }
     // Keras logs `learning_rate` only through the callbacks that set it (ReduceLROnPlateau,
     // LearningRateScheduler), not for a schedule.
     let logsLearningRate = callbacks.contains { $0 is any LearningRateAdjusting }
@@ -96,17 +104,39 @@ extension Sequential {
           try callback.onTrainBatchBegin(batch: batch, context: context)
         }
         let range = batchRange(batch, batchSize: batchSize, samples: samples)
-        let (xb, yb, wb) = data.batch(range, order: order)
-        let result = try trainStep(xb, yb, sampleWeight: wb, configuration: configuration)
-        lossTracker.add(result.loss, weight: range.count)
-        for metric in metrics {
-          metric.update(target: yb, prediction: result.output, sampleWeight: wb)
+        if let distribution {
+          // This process's contiguous share of the global batch; the loss comes back global.
+          let local = distribution.share(of: range)
+          let (xb, yb, wb) = local.isEmpty ? (nil, nil, nil) : data.batch(local, order: order)
+          let result = try distributedTrainStep(
+            xb, yb, sampleWeight: wb, share: Float(local.count) / Float(range.count),
+            configuration: configuration, distribution: distribution)
+          lossTracker.add(result.loss, weight: range.count)
+          if let yb, let output = result.output {
+            for metric in metrics {
+              metric.update(target: yb, prediction: output, sampleWeight: wb)
+            }
+          }
+        } else {
+          let (xb, yb, wb) = data.batch(range, order: order)
+          let result = try trainStep(xb, yb, sampleWeight: wb, configuration: configuration)
+          lossTracker.add(result.loss, weight: range.count)
+          for metric in metrics {
+            metric.update(target: yb, prediction: result.output, sampleWeight: wb)
+          }
         }
         let logs = currentLogs(lossTracker, metrics)
         for callback in allCallbacks {
           try callback.onTrainBatchEnd(batch: batch, logs: logs, context: context)
         }
         if stopTraining { break }
+      }
+      if let distribution {
+        // The metrics' sums over every process's shares (the loss is global already), and the
+        // moving statistics averaged, so that every process holds the same model.
+        var loss = lossTracker.sums
+        try distribution.reduce(metrics, loss: &loss)
+        try distribution.averageNonTrainableWeights(of: self)
       }
       epochLogs = currentLogs(lossTracker, metrics)
       // Keras validates after epoch e when (e + 1) is a multiple of `validation_freq`; the
@@ -115,7 +145,8 @@ extension Sequential {
         let values = try evaluateSilently(
           validation.x, validation.y, sampleWeight: validation.sampleWeight,
           batchSize: validationBatchSize ?? batchSize,
-          configuration: configuration, callbacks: allCallbacks, context: context)
+          configuration: configuration, callbacks: allCallbacks, context: context,
+          distribution: distribution)
         for (key, value) in values { epochLogs["val_" + key] = value }
       }
       if logsLearningRate {

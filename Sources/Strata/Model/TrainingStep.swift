@@ -112,6 +112,53 @@ extension Sequential {
     return (value.scalar, output)
   }
 
+  /// One data-parallel step: this process's share of the global batch (nil when it has
+  /// none) gives its gradients and loss, weighted by `share` (its fraction of the global
+  /// batch); the sums over all processes, in one `allReduceSum`, are the global batch's, and
+  /// every process applies them alike. Returns the global loss and the local output.
+  func distributedTrainStep(
+    _ x: Tensor?, _ y: Tensor?, sampleWeight: Tensor?, share: Float,
+    configuration: CompiledConfiguration, distribution: any TrainingDistribution
+  ) throws -> (loss: Float, output: Tensor?) {
+    let weights = trainableWeights
+    var context = LayerContext(isTraining: true, generator: dropoutGenerator)
+    var output: Tensor?
+    var flat: [Float]
+    if let x, let y {
+      let (value, gradients) = try valueWithGradient(at: weights.map(\.value)) { traced in
+        for (weight, tracedValue) in zip(weights, traced) {
+          context.substitutes[ObjectIdentifier(weight)] = tracedValue
+        }
+        let result = try batchLoss(
+          x, y, sampleWeight: sampleWeight, loss: configuration.loss, context: &context)
+        output = result.output
+        if let penalty = regularizationPenalty(context: context) { return result.loss + penalty }
+        return result.loss
+      }
+      flat = []
+      flat.reserveCapacity(weights.reduce(1) { $0 + $1.value.scalarCount })
+      for gradient in gradients { flat += gradient.scalars.map { $0 * share } }
+      flat.append(value.scalar * share)
+    } else {
+      flat = [Float](repeating: 0, count: weights.reduce(1) { $0 + $1.value.scalarCount })
+    }
+    try distribution.allReduceSum(&flat)
+    let loss = flat[flat.count - 1]
+    guard loss.isFinite else { return (loss, output) }
+    var offset = 0
+    var gradients: [Tensor] = []
+    for weight in weights {
+      let count = weight.value.scalarCount
+      gradients.append(Tensor(shape: weight.shape, scalars: Array(flat[offset..<(offset + count)])))
+      offset += count
+    }
+    context.substitutes.removeAll()
+    try configuration.optimizer.apply(gradients, to: weights)
+    context.commitUpdates()
+    dropoutGenerator = context.generator
+    return (loss, output)
+  }
+
   /// The loss (with penalties) and output of a batch in inference mode.
   func testStep(
     _ x: Tensor, _ y: Tensor, sampleWeight: Tensor?, loss: any Loss

@@ -156,6 +156,15 @@ public final class OptimizerCore {
     (slotStore[weight.id]?.buffers ?? []).map { Tensor(shape: weight.shape, scalars: Array($0)) }
   }
 
+  /// Overwrites the existing slots of `weight` with `values`, in order (data-parallel
+  /// training's broadcast from rank 0); a weight without slots yet keeps none.
+  func replaceSlots(_ values: [Tensor], for weight: Weight) {
+    guard let buffers = slotStore[weight.id]?.buffers else { return }
+    for (buffer, value) in zip(buffers, values) where value.scalarCount == buffer.count {
+      value.withUnsafeScalars { source in _ = buffer.update(fromContentsOf: source) }
+    }
+  }
+
   /// Puts back the state of a saved optimizer for `weights`: the step count, the rule's
   /// scalars and each weight's slots (by position; a weight without saved slots starts fresh).
   func restoreState(
