@@ -1,8 +1,8 @@
 """Checks the .keras files `model-export` wrote: Keras 3 loads each with
 `keras.models.load_model` and predicts the saved inputs as Strata did (at most 1e-5 relative,
-above 1 in magnitude, absolute below). Run with KERAS_BACKEND=numpy (Tools/check-exports.sh).
+above 1 in magnitude, absolute below). Run with KERAS_BACKEND=jax (Tools/check-exports.sh).
 
-    KERAS_BACKEND=numpy python Tools/check-keras.py FOLDER
+    KERAS_BACKEND=jax python Tools/check-keras.py FOLDER
 """
 
 import json
