@@ -5,6 +5,7 @@ let package = Package(
   name: "Strata",
   products: [
     .library(name: "Strata", targets: ["Strata"]),
+    .library(name: "StrataDistributed", targets: ["StrataDistributed"]),
     .executable(name: "strata-bench", targets: ["strata-bench"]),
   ],
   targets: [
@@ -13,6 +14,8 @@ let package = Package(
     .target(name: "StrataKernels"),
     .target(name: "StrataTensor", dependencies: ["StrataKernels"]),
     .target(name: "Strata", dependencies: ["StrataTensor"]),
+    // Data-parallel training on Open MPI, loaded at run time (no MPI needed to build).
+    .target(name: "StrataDistributed", dependencies: ["Strata"]),
     .executableTarget(
       name: "strata-bench", dependencies: ["Strata"], path: "Benchmarks/strata-bench"),
     .executableTarget(
@@ -27,6 +30,9 @@ let package = Package(
       name: "keras-import", dependencies: ["Strata"], path: "Examples/keras-import"),
     .executableTarget(
       name: "model-export", dependencies: ["Strata"], path: "Examples/model-export"),
+    .executableTarget(
+      name: "distributed-training", dependencies: ["Strata", "StrataDistributed"],
+      path: "Examples/distributed-training"),
     .executableTarget(
       name: "simple-convnet", dependencies: ["Strata"], path: "Examples/simple-convnet"),
     .executableTarget(name: "char-rnn", dependencies: ["Strata"], path: "Examples/char-rnn"),
