@@ -22,7 +22,7 @@ while arguments.count >= 2 {
   failRank = rank
 }
 
-let mpi = try MPIDataParallel()
+let mpi = try MPIDataParallel(checkingWeights: true)
 
 /// Throws at the third batch on the rank told to fail.
 final class FailingRank: Callback {

@@ -30,14 +30,18 @@ public final class MPIDataParallel: TrainingDistribution, @unchecked Sendable {
   public let rank: Int
   /// The number of processes in `MPI_COMM_WORLD`.
   public let worldSize: Int
+  /// Whether `fit` compares a hash of the weights with rank 0's after every epoch.
+  public let checksWeightsEachEpoch: Bool
   private let mpi: OpenMPI
 
   /// Initialises MPI (once per process) and reads the rank and size; throws a ``StrataError``
-  /// if no Open MPI library can be loaded or `MPI_Init` fails.
-  public init() throws {
+  /// if no Open MPI library can be loaded or `MPI_Init` fails. With `checkingWeights`, `fit`
+  /// verifies after every epoch that this rank's weights hash as rank 0's do.
+  public init(checkingWeights: Bool = false) throws {
     mpi = try OpenMPI.shared()
     rank = mpi.rank
     worldSize = mpi.size
+    checksWeightsEachEpoch = checkingWeights
   }
 
   /// `MPI_Allreduce(MPI_IN_PLACE, values, count, MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD)`.

@@ -45,6 +45,7 @@ final class InProcessGroup: @unchecked Sendable {
     let rank: Int
     var worldSize: Int { group.worldSize }
     var reductions = 0
+    var checksWeightsEachEpoch = false
 
     init(group: InProcessGroup, rank: Int) {
       self.group = group
@@ -162,5 +163,27 @@ func dataParallelFitEqualsOneProcess(worldSize: Int) throws {
   for logs in results {
     #expect(Set(logs.keys) == Set(expected.keys))
     for (key, value) in expected { expectClose([logs[key] ?? .nan], [value], tolerance: 1e-5) }
+  }
+}
+
+@Test func weightCheckFindsARankThatDiverged() throws {
+  // Rank 1 applies the same summed gradients with another learning rate, so its weights leave
+  // rank 0's in the first epoch: with the check on, it throws after that epoch.
+  let group = InProcessGroup(worldSize: 2)
+  let runs = runRanks(2) { rank -> History in
+    let (model, x, y) = distributedCase(seed: 5)
+    if rank == 1 {
+      model.compile(
+        optimizer: .adam(learningRate: 0.02), loss: .sparseCategoricalCrossentropy,
+        metrics: [.accuracy], weightedMetrics: [.sparseCategoricalAccuracy])
+    }
+    let member = group.member(rank)
+    member.checksWeightsEachEpoch = true
+    return try model.fit(x, y, epochs: 1, batchSize: 30, distribution: member, verbose: 0)
+  }
+  #expect((try? runs[0].get()) != nil)
+  #expect(throws: StrataError.self) { try runs[1].get() }
+  if case .failure(let error) = runs[1] {
+    #expect("\(error)".contains("rank 1: after epoch 1 the weights differ from rank 0's"))
   }
 }

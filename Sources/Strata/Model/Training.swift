@@ -137,6 +137,9 @@ extension Sequential {
         var loss = lossTracker.sums
         try distribution.reduce(metrics, loss: &loss)
         try distribution.averageNonTrainableWeights(of: self)
+        if distribution.checksWeightsEachEpoch {
+          try distribution.checkWeightsMatchChief(of: self, epoch: epoch)
+        }
       }
       epochLogs = currentLogs(lossTracker, metrics)
       // Keras validates after epoch e when (e + 1) is a multiple of `validation_freq`; the

@@ -24,11 +24,37 @@ public protocol TrainingDistribution: AnyObject {
   func allReduceSum(_ values: inout [Float]) throws
   /// Replaces `values` on every process with those of process `root` (MPI's `MPI_Bcast`).
   func broadcast(_ values: inout [Float], from root: Int) throws
+  /// Whether `fit` compares a hash of the weights with rank 0's after every epoch and throws
+  /// on a difference (a debugging aid; one small broadcast per epoch). Default false.
+  var checksWeightsEachEpoch: Bool { get }
 }
 
 extension TrainingDistribution {
   /// Whether this is rank 0, the process that prints and writes files.
   public var isChief: Bool { rank == 0 }
+
+  /// No check by default.
+  public var checksWeightsEachEpoch: Bool { false }
+
+  /// Throws unless this process's weights hash as rank 0's do (FNV-1a over every weight's
+  /// bits, sent as four 16-bit pieces, which floats hold exactly).
+  func checkWeightsMatchChief(of model: Sequential, epoch: Int) throws {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for weight in model.weights {
+      for scalar in weight.value.scalars {
+        hash = (hash ^ UInt64(scalar.bitPattern)) &* 0x100_0000_01b3
+      }
+    }
+    let local = (0..<4).map { Float((hash >> (16 * UInt64($0))) & 0xFFFF) }
+    var chief = local
+    try broadcast(&chief, from: 0)
+    guard chief == local else {
+      throw StrataError(
+        .invalidState,
+        "rank \(rank): after epoch \(epoch + 1) the weights differ from rank 0's (hash \(String(hash, radix: 16))); every rank must start from the same model and data and apply the same updates"
+      )
+    }
+  }
 
   /// The part of `range` (a global batch, or all validation samples) this process takes: the
   /// `rank`-th of `worldSize` contiguous pieces, sizes differing by at most one.
