@@ -10,19 +10,84 @@ import StrataDistributed
 //
 //   OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
 //     mpirun --oversubscribe -np 3 .build/release/distributed-training [--fail-rank N]
+//
+// With --benchmark EPOCHS it instead times MLP-A (784-512-512-10, Dropout 0.2, Adam, global
+// batch 128) on all of Fashion-MNIST: the last epoch's time and the median all-reduce per step
+// (docs/distributed.md). Run it alone for one process, or under mpirun.
 var failRank: Int? = nil
+var benchmarkEpochs: Int? = nil
 var arguments = Array(CommandLine.arguments.dropFirst())
 while arguments.count >= 2 {
   let (flag, value) = (arguments[0], arguments[1])
   arguments.removeFirst(2)
-  guard flag == "--fail-rank", let rank = Int(value) else {
-    print("unknown option \(flag); usage: distributed-training [--fail-rank N]")
+  switch (flag, Int(value)) {
+  case ("--fail-rank", let rank?): failRank = rank
+  case ("--benchmark", let epochs?): benchmarkEpochs = epochs
+  default:
+    print(
+      "unknown option \(flag); usage: distributed-training [--fail-rank N | --benchmark EPOCHS]")
     exit(64)
   }
-  failRank = rank
 }
 
 let mpi = try MPIDataParallel(checkingWeights: true)
+
+/// Forwards to MPI, timing each all-reduce.
+final class TimedDistribution: TrainingDistribution {
+  let inner: MPIDataParallel
+  var reduceSeconds: [Double] = []
+  init(_ inner: MPIDataParallel) { self.inner = inner }
+  var rank: Int { inner.rank }
+  var worldSize: Int { inner.worldSize }
+  func allReduceSum(_ values: inout [Float]) throws {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try inner.allReduceSum(&values)
+    reduceSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+  }
+  func broadcast(_ values: inout [Float], from root: Int) throws {
+    try inner.broadcast(&values, from: root)
+  }
+}
+
+/// Records when each epoch ends.
+final class EpochClock: Callback {
+  var ends: [Double] = []
+  var start = Date()
+  func onEpochBegin(epoch: Int, context: TrainingContext) { start = Date() }
+  func onEpochEnd(epoch: Int, logs: [String: Float], context: TrainingContext) {
+    ends.append(Date().timeIntervalSince(start))
+  }
+}
+
+if let epochs = benchmarkEpochs {
+  let data = mpi.run { try FashionMNIST.load() }
+  let model = Sequential(seed: 1) {
+    Input(shape: [784])
+    Dense(units: 512, activation: .relu)
+    Dropout(rate: 0.2)
+    Dense(units: 512, activation: .relu)
+    Dropout(rate: 0.2)
+    Dense(units: 10, activation: .softmax)
+  }
+  model.compile(
+    optimizer: .adam(learningRate: 1e-3), loss: .sparseCategoricalCrossentropy,
+    metrics: [.accuracy])
+  let timed = TimedDistribution(mpi)
+  let clock = EpochClock()
+  let history = mpi.run {
+    try model.fit(
+      data.trainImages, data.trainLabels, epochs: epochs, batchSize: 128,
+      distribution: mpi.worldSize > 1 ? timed : nil, verbose: 0, callbacks: [clock])
+  }
+  let sorted = timed.reduceSeconds.sorted()
+  let median = sorted.isEmpty ? 0 : sorted[sorted.count / 2] * 1e6
+  print(
+    "distributed-training benchmark rank \(mpi.rank) of \(mpi.worldSize), \(ComputeThreads.count) threads: "
+      + "last epoch \(String(format: "%.3f", clock.ends.last ?? 0)) s, all-reduce median \(String(format: "%.0f", median)) µs "
+      + "over \(sorted.count) steps of \(model.parameterCount + 1) floats, accuracy \(history.history["accuracy"]?.last ?? 0)"
+  )
+  exit(0)
+}
 
 /// Throws at the third batch on the rank told to fail.
 final class FailingRank: Callback {
