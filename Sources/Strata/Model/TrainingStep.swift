@@ -89,17 +89,9 @@ extension Sequential {
   ) throws -> (loss: Float, output: Tensor) {
     let weights = trainableWeights
     var context = LayerContext(isTraining: true, generator: dropoutGenerator)
-    var output = Tensor(0)
-    let (value, gradients) = try valueWithGradient(at: weights.map(\.value)) { traced in
-      for (weight, tracedValue) in zip(weights, traced) {
-        context.substitutes[ObjectIdentifier(weight)] = tracedValue
-      }
-      let result = try batchLoss(
-        x, y, sampleWeight: sampleWeight, loss: configuration.loss, context: &context)
-      output = result.output
-      if let penalty = regularizationPenalty(context: context) { return result.loss + penalty }
-      return result.loss
-    }
+    let (value, gradients, output) = try lossAndGradients(
+      x, y, sampleWeight: sampleWeight, configuration: configuration, weights: weights,
+      context: &context)
     // A non-finite loss (a diverging model) never reaches the weights: they stay those of the
     // last finite step, and the NaN shows in the logs for TerminateOnNaN or the user.
     guard value.scalar.isFinite else { return (value.scalar, output) }
@@ -110,6 +102,29 @@ extension Sequential {
     context.commitUpdates()
     dropoutGenerator = context.generator
     return (value.scalar, output)
+  }
+
+  /// The batch's loss (with penalties), the gradients of the trainable `weights` and the
+  /// output, in training mode; the traced weights stay in `context` until the caller drops
+  /// them.
+  private func lossAndGradients(
+    _ x: Tensor, _ y: Tensor, sampleWeight: Tensor?, configuration: CompiledConfiguration,
+    weights: [Weight], context: inout LayerContext
+  ) throws -> (loss: Tensor, gradients: [Tensor], output: Tensor) {
+    var output = Tensor(0)
+    var tape = context
+    let (value, gradients) = try valueWithGradient(at: weights.map(\.value)) { traced in
+      for (weight, tracedValue) in zip(weights, traced) {
+        tape.substitutes[ObjectIdentifier(weight)] = tracedValue
+      }
+      let result = try batchLoss(
+        x, y, sampleWeight: sampleWeight, loss: configuration.loss, context: &tape)
+      output = result.output
+      if let penalty = regularizationPenalty(context: tape) { return result.loss + penalty }
+      return result.loss
+    }
+    context = tape
+    return (value, gradients, output)
   }
 
   /// One data-parallel step: this process's share of the global batch (nil when it has
@@ -125,16 +140,10 @@ extension Sequential {
     var output: Tensor?
     var flat: [Float]
     if let x, let y {
-      let (value, gradients) = try valueWithGradient(at: weights.map(\.value)) { traced in
-        for (weight, tracedValue) in zip(weights, traced) {
-          context.substitutes[ObjectIdentifier(weight)] = tracedValue
-        }
-        let result = try batchLoss(
-          x, y, sampleWeight: sampleWeight, loss: configuration.loss, context: &context)
-        output = result.output
-        if let penalty = regularizationPenalty(context: context) { return result.loss + penalty }
-        return result.loss
-      }
+      let (value, gradients, localOutput) = try lossAndGradients(
+        x, y, sampleWeight: sampleWeight, configuration: configuration, weights: weights,
+        context: &context)
+      output = localOutput
       flat = []
       flat.reserveCapacity(weights.reduce(1) { $0 + $1.value.scalarCount })
       for gradient in gradients { flat += gradient.scalars.map { $0 * share } }

@@ -18,23 +18,18 @@ struct HDF5Writer {
   /// Puts `tensor` at `path`, creating the groups on the way.
   mutating func add(_ tensor: Tensor, at path: String) {
     let components = path.split(separator: "/").map(String.init)
-    var group = root
-    for component in components.dropLast() {
-      if let existing = group.groups[component] {
-        group = existing
-      } else {
-        let created = Group()
-        group.groups[component] = created
-        group = created
-      }
-    }
-    group.datasets[components.last ?? ""] = tensor
+    group(at: components.dropLast()).datasets[components.last ?? ""] = tensor
   }
 
   /// Creates the (empty) group at `path` and the groups on the way.
   mutating func addGroup(at path: String) {
+    _ = group(at: path.split(separator: "/").map(String.init)[...])
+  }
+
+  /// The group at `components`, created with the groups on the way when missing.
+  private func group(at components: ArraySlice<String>) -> Group {
     var group = root
-    for component in path.split(separator: "/").map(String.init) {
+    for component in components {
       if let existing = group.groups[component] {
         group = existing
       } else {
@@ -43,6 +38,7 @@ struct HDF5Writer {
         group = created
       }
     }
+    return group
   }
 
   // MARK: Encoding
