@@ -147,17 +147,25 @@ private func load(_ bytes: [UInt8]) throws {
   expectStrataError(
     .fileFormat,
     containing:
-      "Keras argument 'kernel_constraint' of layer 'dense' (Dense) is not supported by Strata"
+      "Keras argument 'quantization_config' of layer 'dense' (Dense) is not supported by Strata"
   ) {
     try load(
       try editedFixture("mlp") {
         $0.replacingOccurrences(
-          of: "\"kernel_constraint\": null",
-          with:
-            "\"kernel_constraint\": {\"module\": \"keras.constraints\", \"class_name\": \"NonNeg\", \"config\": {}}"
+          of: "\"quantization_config\": null", with: "\"quantization_config\": {\"mode\": \"int8\"}"
         )
       })
   }
+  // A constraint Strata has loads: Dense's kernel_constraint becomes kernelConstraint.
+  let constrained = try Sequential.load(
+    bytes: try editedFixture("mlp") {
+      $0.replacingOccurrences(
+        of: "\"kernel_constraint\": null",
+        with:
+          "\"kernel_constraint\": {\"module\": \"keras.constraints\", \"class_name\": \"MaxNorm\", \"config\": {\"max_value\": 1.5, \"axis\": 0}, \"registered_name\": null}"
+      )
+    }, source: "m.keras")
+  #expect((constrained.layers[0] as? Dense)?.kernelConstraint == .maxNorm(1.5))
   expectStrataError(
     .fileFormat, containing: "Keras argument 'renorm' of layer 'batch_normalization'"
   ) {

@@ -37,6 +37,10 @@ public final class Conv2D: Layer, Configurable {
   public let regularizer: Regularizer?
   /// The bias's penalty.
   public let biasRegularizer: Regularizer?
+  /// The kernel's projection after each update (Keras's `kernel_constraint`).
+  public let kernelConstraint: Constraint?
+  /// The bias's projection after each update (Keras's `bias_constraint`).
+  public let biasConstraint: Constraint?
   /// The input shape given with `inputShape:`, without the batch axis.
   public let declaredInputShape: [Int]?
 
@@ -52,7 +56,8 @@ public final class Conv2D: Layer, Configurable {
     dilationRate: SpatialSize = 1, groups: Int = 1, activation: ActivationFunction = .linear,
     useBias: Bool = true, kernelInitializer: Initializer = .glorotUniform,
     biasInitializer: Initializer = .zeros, regularizer: Regularizer? = nil,
-    biasRegularizer: Regularizer? = nil, inputShape: [Int]? = nil, name: String = ""
+    biasRegularizer: Regularizer? = nil, kernelConstraint: Constraint? = nil,
+    biasConstraint: Constraint? = nil, inputShape: [Int]? = nil, name: String = ""
   ) {
     self.filters = filters
     self.kernelSize = kernelSize.resolved(2)
@@ -66,6 +71,8 @@ public final class Conv2D: Layer, Configurable {
     self.biasInitializer = biasInitializer
     self.regularizer = regularizer
     self.biasRegularizer = biasRegularizer
+    self.kernelConstraint = kernelConstraint
+    self.biasConstraint = biasConstraint
     self.declaredInputShape = inputShape
     self.name = name
   }
@@ -113,8 +120,11 @@ public final class Conv2D: Layer, Configurable {
     else { return }
     let kernelValue = try kernelInitializer(shape, generator: &generator)
     let biasValue = useBias ? try biasInitializer([filters], generator: &generator) : nil
-    kernel = Weight(name: "kernel", value: kernelValue, regularizer: regularizer)
-    bias = biasValue.map { Weight(name: "bias", value: $0, regularizer: biasRegularizer) }
+    kernel = Weight(
+      name: "kernel", value: kernelValue, regularizer: regularizer, constraint: kernelConstraint)
+    bias = biasValue.map {
+      Weight(name: "bias", value: $0, regularizer: biasRegularizer, constraint: biasConstraint)
+    }
   }
 
   /// `activation(conv(input, kernel) + bias)`, the bias and an elementwise activation fused
@@ -137,7 +147,8 @@ public final class Conv2D: Layer, Configurable {
       "padding": padding.rawValue, "dilation_rate": dilationRate, "groups": groups,
       "activation": activation, "use_bias": useBias, "kernel_initializer": kernelInitializer,
       "bias_initializer": biasInitializer, "kernel_regularizer": regularizer,
-      "bias_regularizer": biasRegularizer,
+      "bias_regularizer": biasRegularizer, "kernel_constraint": kernelConstraint,
+      "bias_constraint": biasConstraint,
     ]
   }
 
@@ -155,6 +166,8 @@ public final class Conv2D: Layer, Configurable {
       kernelInitializer: try configuration.value("kernel_initializer", default: .glorotUniform),
       biasInitializer: try configuration.value("bias_initializer", default: .zeros),
       regularizer: try configuration.value("kernel_regularizer"),
-      biasRegularizer: try configuration.value("bias_regularizer"))
+      biasRegularizer: try configuration.value("bias_regularizer"),
+      kernelConstraint: try configuration.value("kernel_constraint"),
+      biasConstraint: try configuration.value("bias_constraint"))
   }
 }

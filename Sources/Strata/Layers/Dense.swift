@@ -19,6 +19,10 @@ public final class Dense: Layer, OutputActivationLayer, MaskAwareLayer, Configur
   public let regularizer: Regularizer?
   /// The bias's penalty.
   public let biasRegularizer: Regularizer?
+  /// The kernel's projection after each update (Keras's `kernel_constraint`).
+  public let kernelConstraint: Constraint?
+  /// The bias's projection after each update (Keras's `bias_constraint`).
+  public let biasConstraint: Constraint?
   /// The input shape given with `inputShape:` or `inputDim:`, without the batch axis.
   public let declaredInputShape: [Int]?
 
@@ -33,9 +37,12 @@ public final class Dense: Layer, OutputActivationLayer, MaskAwareLayer, Configur
     units: Int, inputShape: [Int]? = nil, inputDim: Int? = nil,
     activation: ActivationFunction = .linear, useBias: Bool = true,
     kernelInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros,
-    regularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil, name: String = ""
+    regularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
+    kernelConstraint: Constraint? = nil, biasConstraint: Constraint? = nil, name: String = ""
   ) {
     self.units = units
+    self.kernelConstraint = kernelConstraint
+    self.biasConstraint = biasConstraint
     self.activation = activation
     self.useBias = useBias
     self.kernelInitializer = kernelInitializer
@@ -58,8 +65,11 @@ public final class Dense: Layer, OutputActivationLayer, MaskAwareLayer, Configur
     let features = inputShape[inputShape.count - 1]
     let kernelValue = try kernelInitializer([features, units], generator: &generator)
     let biasValue = useBias ? try biasInitializer([units], generator: &generator) : nil
-    kernel = Weight(name: "kernel", value: kernelValue, regularizer: regularizer)
-    bias = biasValue.map { Weight(name: "bias", value: $0, regularizer: biasRegularizer) }
+    kernel = Weight(
+      name: "kernel", value: kernelValue, regularizer: regularizer, constraint: kernelConstraint)
+    bias = biasValue.map {
+      Weight(name: "bias", value: $0, regularizer: biasRegularizer, constraint: biasConstraint)
+    }
   }
 
   /// The input shape with its last axis replaced by `units`.
@@ -132,12 +142,13 @@ public final class Dense: Layer, OutputActivationLayer, MaskAwareLayer, Configur
 
 extension Dense {
   /// Keras's `units`, `activation`, `use_bias`, `kernel_initializer`, `bias_initializer`,
-  /// `kernel_regularizer` and `bias_regularizer`.
+  /// `kernel_regularizer`, `bias_regularizer`, `kernel_constraint` and `bias_constraint`.
   public var configuration: Configuration {
     [
       "units": units, "activation": activation, "use_bias": useBias,
       "kernel_initializer": kernelInitializer, "bias_initializer": biasInitializer,
       "kernel_regularizer": regularizer, "bias_regularizer": biasRegularizer,
+      "kernel_constraint": kernelConstraint, "bias_constraint": biasConstraint,
     ]
   }
 
@@ -150,7 +161,9 @@ extension Dense {
       kernelInitializer: try configuration.value("kernel_initializer", default: .glorotUniform),
       biasInitializer: try configuration.value("bias_initializer", default: .zeros),
       regularizer: try configuration.value("kernel_regularizer"),
-      biasRegularizer: try configuration.value("bias_regularizer"))
+      biasRegularizer: try configuration.value("bias_regularizer"),
+      kernelConstraint: try configuration.value("kernel_constraint"),
+      biasConstraint: try configuration.value("bias_constraint"))
   }
 }
 

@@ -15,6 +15,8 @@ public final class Weight {
   public let isTrainable: Bool
   /// The penalty added to the loss for this weight, if any.
   public let regularizer: Regularizer?
+  /// The projection applied after every optimizer update, if any (Keras's constraints).
+  public let constraint: Constraint?
   /// Whether every value must be zero or more (a variance): loading weights or `setWeights`
   /// refuses a negative value instead of letting `predict` compute its square root.
   public let isNonNegative: Bool
@@ -22,7 +24,7 @@ public final class Weight {
   /// Creates a weight with an initial value.
   public init(
     name: String, value: Tensor, isTrainable: Bool = true, regularizer: Regularizer? = nil,
-    isNonNegative: Bool = false
+    constraint: Constraint? = nil, isNonNegative: Bool = false
   ) {
     self.id = Weight.nextID.withLock { counter in
       counter += 1
@@ -32,6 +34,7 @@ public final class Weight {
     self.value = value
     self.isTrainable = isTrainable
     self.regularizer = regularizer
+    self.constraint = constraint
     self.isNonNegative = isNonNegative
   }
 

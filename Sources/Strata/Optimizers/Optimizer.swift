@@ -138,6 +138,8 @@ extension Optimizer {
             parameter: parameter, gradient: g, slots: slots.buffers, learningRate: rate, step: step)
         }
       }
+      // Keras projects a constrained weight after its update.
+      if let constraint = weight.constraint { weight.value = constraint.applied(to: weight.value) }
     }
     core.iterations += 1
   }
