@@ -254,3 +254,20 @@ import Testing
     try model.fit(x, y, validationSplit: 0.5, validationFreq: 0, verbose: 0)
   }
 }
+
+@Test func evaluateAndPredictStopAfterSteps() throws {
+  // Keras 3.15.1: Dense(1) with kernel [[0.1], [0.2]] and bias [0.5], x = 0…19 as 10 rows of 2,
+  // y = 1: predict(x, batch_size=3, steps=2) has 6 rows, and evaluate(…, steps=2) gives
+  // 2.490000009536743, the loss of the first 6 samples.
+  let model = Sequential { Dense(units: 1, inputShape: [2]) }
+  try model.setWeights([Tensor([[0.1], [0.2]]), Tensor([0.5])])
+  model.compile(optimizer: .sgd, loss: .meanSquaredError)
+  let x = Tensor(shape: [10, 2], scalars: (0..<20).map(Float.init))
+  let y = Tensor.ones([10, 1])
+  #expect(try model.predict(x, batchSize: 3, steps: 2).shape == [6, 1])
+  expectClose(
+    [try model.evaluate(x, y, batchSize: 3, steps: 2, verbose: 0)["loss"]!], [2.490000009536743])
+  expectStrataError(.invalidArgument, containing: "`steps` must be at least 1") {
+    _ = try model.predict(x, steps: 0)
+  }
+}

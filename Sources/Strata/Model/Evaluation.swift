@@ -3,16 +3,24 @@ extension Sequential {
   /// The loss and metrics on `x`, `y` in inference mode, as Keras's `evaluate(return_dict=True)`:
   /// `["loss": …, "accuracy": …]`. The loss includes regularization penalties, as in Keras.
   /// With a `distribution`, each process evaluates its share of the samples and every one
-  /// returns the global values.
+  /// returns the global values. `steps` stops after that many batches, as Keras's `steps`.
   public func evaluate(
     _ x: Tensor, _ y: Tensor, batchSize: Int = 32, sampleWeight: Tensor? = nil,
-    distribution: (any TrainingDistribution)? = nil, verbose: Verbosity = .progressBar,
-    callbacks: [any Callback] = []
+    steps: Int? = nil, distribution: (any TrainingDistribution)? = nil,
+    verbose: Verbosity = .progressBar, callbacks: [any Callback] = []
   ) throws -> [String: Float] {
     let configuration = try requireCompiled(forTraining: false)
     guard batchSize >= 1 else {
       throw StrataError(
         .invalidArgument, "`batchSize` must be at least 1. Received: batchSize=\(batchSize)")
+    }
+    if let limit = try Self.sampleLimit(steps: steps, batchSize: batchSize, samples: x),
+      limit < x.shape[0], y.rank >= 1, y.shape[0] == x.shape[0]
+    {
+      return try evaluate(
+        x.rows(0..<limit), y.rows(0..<limit), batchSize: batchSize,
+        sampleWeight: sampleWeight?.rows(0..<limit), distribution: distribution,
+        verbose: verbose, callbacks: callbacks)
     }
     let outputShape = try checkedOutputShape(for: x, argument: "x")
     let targets = try prepareTargets(
@@ -33,6 +41,16 @@ extension Sequential {
       x, targets, sampleWeight: weights, batchSize: batchSize, configuration: configuration,
       callbacks: callbacks, context: context, progress: bar, distribution: distribution)
     return logs
+  }
+
+  /// The samples `steps` batches cover (Keras's `steps`: stop after that many batches), or nil.
+  static func sampleLimit(steps: Int?, batchSize: Int, samples x: Tensor) throws -> Int? {
+    guard let steps else { return nil }
+    guard steps >= 1 else {
+      throw StrataError(.invalidArgument, "`steps` must be at least 1. Received: steps=\(steps)")
+    }
+    let (product, overflow) = steps.multipliedReportingOverflow(by: batchSize)
+    return overflow ? nil : product
   }
 
   /// The evaluation loop shared by `evaluate` and validation in `fit`.
@@ -114,13 +132,21 @@ extension Sequential {
   }
 
   /// The model's outputs for `x` in inference mode, batch by batch, as Keras's `predict`.
-  /// Builds the model from `x` if needed. No gradient bookkeeping is done.
+  /// Builds the model from `x` if needed. No gradient bookkeeping is done. `steps` stops
+  /// after that many batches (the outputs of their samples only), as Keras's `steps`.
   public func predict(
-    _ x: Tensor, batchSize: Int = 32, verbose: Verbosity = .silent, callbacks: [any Callback] = []
+    _ x: Tensor, batchSize: Int = 32, steps: Int? = nil, verbose: Verbosity = .silent,
+    callbacks: [any Callback] = []
   ) throws -> Tensor {
     guard batchSize >= 1 else {
       throw StrataError(
         .invalidArgument, "`batchSize` must be at least 1. Received: batchSize=\(batchSize)")
+    }
+    if let limit = try Self.sampleLimit(steps: steps, batchSize: batchSize, samples: x),
+      limit < x.shape[0]
+    {
+      return try predict(
+        x.rows(0..<limit), batchSize: batchSize, verbose: verbose, callbacks: callbacks)
     }
     try prepareInput(x, argument: "x")
     let samples = x.shape[0]
