@@ -270,3 +270,38 @@ func epochsRun(_ callback: any Callback, losses: [Float], key: String = "val_los
   #expect(restored.metricsNames == ["loss", "auc"])
   #expect(restored.optimizer!.iterations == 2)
 }
+
+@Test func modelCheckpointSavesEveryNBatchesAndAboveAThreshold() throws {
+  let folder = try temporaryFolder()
+  defer { try? FileManager.default.removeItem(at: folder) }
+  var generator = RandomGenerator(seed: 1)
+  let x = Tensor.normal([10, 2], generator: &generator)
+  let y = Tensor(
+    shape: [10, 1],
+    scalars: x.scalars.enumerated().filter { $0.offset % 2 == 0 }.map {
+      $0.element > 0 ? 1 : 0
+    })
+  let model = Sequential(seed: 2) { Dense(units: 1, inputShape: [2], activation: .sigmoid) }
+  model.compile(optimizer: .sgd(learningRate: 0.1), loss: .binaryCrossentropy)
+  // Keras's save_freq=2: 5 batches an epoch over 2 epochs, counted across epochs, give saves
+  // after batches 2 and 4 of epoch 1, 1, 3 and 5 of epoch 2.
+  let everyTwo = ModelCheckpoint(
+    path: folder.path + "/b-{epoch}-{batch}.strata", saveFrequency: .batches(2))
+  try model.fit(x, y, epochs: 2, batchSize: 2, shuffle: false, verbose: 0, callbacks: [everyTwo])
+  #expect(
+    everyTwo.savedPaths.map { URL(fileURLWithPath: $0).lastPathComponent } == [
+      "b-1-2.strata", "b-1-4.strata", "b-2-1.strata", "b-2-3.strata", "b-2-5.strata",
+    ])
+  // Keras's initial_value_threshold: with saveBestOnly nothing is saved until the monitored
+  // loss beats it, and a loss that never falls below 0.001 is never saved.
+  let strict = ModelCheckpoint(
+    path: folder.path + "/never-{epoch}.strata", monitor: "loss", saveBestOnly: true,
+    initialValueThreshold: 0.001)
+  try model.fit(x, y, epochs: 2, batchSize: 2, verbose: 0, callbacks: [strict])
+  #expect(strict.savedPaths.isEmpty)
+  expectStrataError(.invalidArgument, containing: "`saveFrequency` must be") {
+    try model.fit(
+      x, y, verbose: 0,
+      callbacks: [ModelCheckpoint(path: folder.path + "/x.strata", saveFrequency: .batches(0))])
+  }
+}

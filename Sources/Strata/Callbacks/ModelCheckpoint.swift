@@ -4,10 +4,20 @@ import Foundation
 /// (``Sequential/save(to:)``, loadable with ``Sequential/load(from:compile:)``) or, with
 /// `saveWeightsOnly`, its weights (``Sequential/saveWeights(to:)``).
 ///
-/// The path may hold placeholders filled from the epoch (1-based) and the logs, with an
-/// optional precision: `"ckpt-{epoch:02d}-{val_loss:.4f}.strata"`. Files are written
-/// atomically. With `saveBestOnly`, a file is written only when `monitor` improves.
+/// The path may hold placeholders filled from the epoch and batch (1-based) and the logs, with
+/// an optional precision: `"ckpt-{epoch:02d}-{val_loss:.4f}.strata"`. Files are written
+/// atomically. With `saveBestOnly`, a file is written only when `monitor` improves (beyond
+/// `initialValueThreshold`, when given). `saveFrequency` saves at the end of each epoch
+/// (Keras's `save_freq="epoch"`) or after every n batches (`save_freq=n`, the batch logs).
 public final class ModelCheckpoint: Callback {
+  /// When to save, Keras's `save_freq`.
+  public enum SaveFrequency: Equatable, Sendable {
+    /// At the end of every epoch (`"epoch"`, the default).
+    case epoch
+    /// After every `n` training batches, counted across epochs (`save_freq=n`).
+    case batches(Int)
+  }
+
   /// The path pattern.
   public let path: String
   /// The quantity that decides "best".
@@ -20,17 +30,27 @@ public final class ModelCheckpoint: Callback {
   public let mode: MonitorMode
   /// Whether to print each save.
   public let verbose: Bool
+  /// When to save.
+  public let saveFrequency: SaveFrequency
+  /// The value `monitor` must beat for the first save with `saveBestOnly` (Keras's
+  /// `initial_value_threshold`); nil: the first value is saved.
+  public let initialValueThreshold: Float?
   /// The paths written, in order.
   public private(set) var savedPaths: [String] = []
   private var best: Float?
   private var reader: MonitoredValue
   private var larger = false
+  private var currentEpoch = 0
+  private var batchesSinceSave = 0
 
   /// Creates the callback with Keras's defaults (the whole model, every epoch).
   public init(
     path: String, monitor: String = "val_loss", saveBestOnly: Bool = false,
-    saveWeightsOnly: Bool = false, mode: MonitorMode = .auto, verbose: Bool = false
+    saveWeightsOnly: Bool = false, mode: MonitorMode = .auto, verbose: Bool = false,
+    saveFrequency: SaveFrequency = .epoch, initialValueThreshold: Float? = nil
   ) {
+    self.saveFrequency = saveFrequency
+    self.initialValueThreshold = initialValueThreshold
     self.path = path
     self.monitor = monitor
     self.saveBestOnly = saveBestOnly
@@ -48,13 +68,41 @@ public final class ModelCheckpoint: Callback {
         monitor, metrics: context.model.metrics + context.model.weightedMetrics,
         owner: "ModelCheckpoint")
     }
-    best = nil
+    if case .batches(let count) = saveFrequency, count < 1 {
+      throw StrataError(
+        .invalidArgument,
+        "ModelCheckpoint: `saveFrequency` must be `.epoch` or a positive number of batches. Received: \(count)"
+      )
+    }
+    best = initialValueThreshold
+    batchesSinceSave = 0
     reader.reset()
   }
 
-  /// Saves when due.
+  /// Notes the epoch, for the paths of batch-level saves.
+  public func onEpochBegin(epoch: Int, context: TrainingContext) { currentEpoch = epoch }
+
+  /// Saves every `n` batches with `saveFrequency: .batches(n)`.
+  public func onTrainBatchEnd(batch: Int, logs: [String: Float], context: TrainingContext) throws {
+    guard case .batches(let count) = saveFrequency else { return }
+    batchesSinceSave += 1
+    guard batchesSinceSave >= count else { return }
+    batchesSinceSave = 0
+    try save(epoch: currentEpoch, batch: batch, logs: logs, context: context)
+  }
+
+  /// Saves at the end of the epoch with `saveFrequency: .epoch`.
   public func onEpochEnd(epoch: Int, logs: [String: Float], context: TrainingContext) throws {
-    let target = try ModelCheckpoint.format(path, epoch: epoch + 1, logs: logs)
+    guard saveFrequency == .epoch else { return }
+    try save(epoch: epoch, batch: nil, logs: logs, context: context)
+  }
+
+  /// Saves to the formatted path when due (always, or on an improvement with `saveBestOnly`).
+  private func save(epoch: Int, batch: Int?, logs: [String: Float], context: TrainingContext)
+    throws
+  {
+    let target = try ModelCheckpoint.format(
+      path, epoch: epoch + 1, batch: batch.map { $0 + 1 }, logs: logs)
     if saveBestOnly {
       guard let current = reader.read(logs) else { return }
       if let best, !(larger ? current > best : current < best) {
@@ -82,8 +130,10 @@ public final class ModelCheckpoint: Callback {
     savedPaths.append(target)
   }
 
-  /// Fills `{epoch}`, `{epoch:02d}`, `{name}` and `{name:.4f}` placeholders.
-  static func format(_ pattern: String, epoch: Int, logs: [String: Float]) throws -> String {
+  /// Fills `{epoch}`, `{epoch:02d}`, `{batch}`, `{name}` and `{name:.4f}` placeholders.
+  static func format(_ pattern: String, epoch: Int, batch: Int? = nil, logs: [String: Float])
+    throws -> String
+  {
     var result = ""
     var rest = Substring(pattern)
     while let open = rest.firstIndex(of: "{") {
@@ -95,10 +145,12 @@ public final class ModelCheckpoint: Callback {
       let parts = field.split(separator: ":", maxSplits: 1)
       let key = String(parts.first ?? "")
       let spec = parts.count > 1 ? String(parts[1]) : ""
-      if key == "epoch" {
+      if key == "epoch" || (key == "batch" && batch != nil) {
+        let number = key == "epoch" ? epoch : batch ?? 0
         result +=
           spec.isEmpty
-          ? "\(epoch)" : String(format: "%" + spec.replacingOccurrences(of: "d", with: "ld"), epoch)
+          ? "\(number)"
+          : String(format: "%" + spec.replacingOccurrences(of: "d", with: "ld"), number)
       } else if let value = logs[key] {
         result += spec.isEmpty ? "\(value)" : String(format: "%" + spec, Double(value))
       } else {
