@@ -103,19 +103,25 @@ final class WeightedMean {
 /// True/false positive and false negative counts at one threshold (precision, recall).
 final class ConfusionAccumulator: MetricAccumulator {
   private let threshold: Float
+  private let options: ConfusionOptions
   private let formula: (_ tp: Float, _ fp: Float, _ fn: Float) -> Float
   private var truePositives: Float = 0
   private var falsePositives: Float = 0
   private var falseNegatives: Float = 0
 
-  init(threshold: Float, formula: @escaping (Float, Float, Float) -> Float) {
-    self.threshold = threshold
+  init(
+    options: ConfusionOptions = ConfusionOptions(),
+    formula: @escaping (Float, Float, Float) -> Float
+  ) {
+    self.threshold = options.effectiveThreshold
+    self.options = options
     self.formula = formula
   }
 
   func update(target: Tensor, prediction: Tensor, sampleWeight: Tensor?) {
-    let perSample = prediction.scalarCount / Swift.max(1, prediction.shape.first ?? 1)
-    for (i, (y, p)) in zip(target.scalars, prediction.scalars).enumerated() {
+    let (truth, predicted) = options.select(target: target, prediction: prediction)
+    let perSample = predicted.count / Swift.max(1, prediction.shape.first ?? 1)
+    for (i, (y, p)) in zip(truth, predicted).enumerated() {
       let weight = sampleWeight.map { $0.scalars[i / Swift.max(1, perSample)] } ?? 1
       let positive = p > threshold
       let actual = y > 0.5

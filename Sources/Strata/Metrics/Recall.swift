@@ -1,7 +1,12 @@
 /// `TP / (TP + FN)` with predictions above 0.5 counted positive, Keras's `Recall()`.
 public struct Recall: Metric {
-  /// Creates the metric.
-  public init() {}
+  /// What is counted: threshold, top k, class.
+  public var options: ConfusionOptions
+
+  /// Creates the metric with Keras's defaults, or its `thresholds`, `top_k` and `class_id`.
+  public init(threshold: Float? = nil, topK: Int? = nil, classId: Int? = nil) {
+    options = ConfusionOptions(threshold: threshold, topK: topK, classId: classId)
+  }
 
   /// `recall`.
   public var name: String { "recall" }
@@ -10,13 +15,15 @@ public struct Recall: Metric {
 
   /// Confusion counts at 0.5.
   public func makeAccumulator(for resolution: MetricResolution) -> any MetricAccumulator {
-    ConfusionAccumulator(threshold: 0.5) { tp, _, fn in tp + fn > 0 ? tp / (tp + fn) : 0 }
+    ConfusionAccumulator(options: options) { tp, _, fn in tp + fn > 0 ? tp / (tp + fn) : 0 }
   }
 
-  /// No arguments.
-  public var configuration: Configuration { [:] }
-  /// Rebuilds the metric.
-  public init(configuration: Configuration) {}
+  /// Keras's `thresholds`, `top_k` and `class_id`.
+  public var configuration: Configuration { options.configuration }
+  /// Rebuilds the metric; missing keys take Keras's defaults.
+  public init(configuration: Configuration) throws {
+    options = try ConfusionOptions(configuration: configuration, metric: "Recall")
+  }
 }
 
 extension Metric where Self == Recall {
