@@ -75,6 +75,8 @@ struct KerasModelFile {
     }
     types["auc"] = "AUC"
     types["acc"] = "Accuracy"
+    types["FBetaScore"] = "FBetaScore"
+    types["F1Score"] = "FBetaScore"
     return types
   }()
 

@@ -238,6 +238,16 @@ struct KerasModelWriter {
         return .object(reference)
       }
     }
+    if let score = metric as? FBetaScore, score.beta == 1,
+      case .object(var reference) = kerasReference(score, module: "keras.metrics"),
+      case .object(var configuration)? = reference["config"]
+    {
+      // Keras's F1Score takes no `beta`.
+      configuration["beta"] = nil
+      reference["class_name"] = .string("F1Score")
+      reference["config"] = .object(configuration)
+      return .object(reference)
+    }
     let className = String(describing: type(of: metric))
     guard KerasModelFile.metricTypes[className] == className else {
       throw StrataError(
