@@ -146,7 +146,12 @@ extension Sequential {
       output = localOutput
       flat = []
       flat.reserveCapacity(weights.reduce(1) { $0 + $1.value.scalarCount })
-      for gradient in gradients { flat += gradient.scalars.map { $0 * share } }
+      // Scaled straight from each gradient's storage: no intermediate copy per weight and step.
+      for gradient in gradients {
+        gradient.withUnsafeScalars { source in
+          flat.append(contentsOf: source.lazy.map { $0 * share })
+        }
+      }
       flat.append(value.scalar * share)
     } else {
       flat = [Float](repeating: 0, count: weights.reduce(1) { $0 + $1.value.scalarCount })
