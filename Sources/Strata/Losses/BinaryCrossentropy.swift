@@ -3,13 +3,20 @@
 /// computed stably from logits. `labelSmoothing` moves targets towards ½:
 /// `y(1 − ls) + ls/2`.
 public struct BinaryCrossentropy: Loss, BuiltInLoss {
+  /// How a batch's values become its loss (Keras's `reduction`, default
+  /// ``LossReduction/sumOverBatchSize``).
+  public var reduction: LossReduction
   /// Whether predictions are logits rather than probabilities.
   public var fromLogits: Bool
   /// How far targets move towards ½ (Keras default 0).
   public var labelSmoothing: Float
 
   /// Creates the loss with Keras's defaults.
-  public init(fromLogits: Bool = false, labelSmoothing: Float = 0) {
+  public init(
+    fromLogits: Bool = false, labelSmoothing: Float = 0,
+    reduction: LossReduction = .sumOverBatchSize
+  ) {
+    self.reduction = reduction
     self.fromLogits = fromLogits
     self.labelSmoothing = labelSmoothing
   }
@@ -31,14 +38,15 @@ public struct BinaryCrossentropy: Loss, BuiltInLoss {
 
   /// `from_logits` and `label_smoothing`.
   public var configuration: Configuration {
-    ["from_logits": fromLogits, "label_smoothing": labelSmoothing]
+    ["from_logits": fromLogits, "label_smoothing": labelSmoothing, "reduction": reduction]
   }
 
   /// Rebuilds the loss; missing keys take Keras's defaults.
   public init(configuration: Configuration) throws {
     self.init(
       fromLogits: try configuration.value("from_logits", default: false),
-      labelSmoothing: try configuration.value("label_smoothing", default: 0))
+      labelSmoothing: try configuration.value("label_smoothing", default: 0),
+      reduction: try configuration.lossReduction())
   }
 }
 

@@ -4,6 +4,9 @@
 /// for negatives. Averaged over the last axis. The cross-entropy clips `p` to
 /// `[1e-7, 1 − 1e-7]` and, with `fromLogits`, is taken of `sigmoid(p)`, as in Keras.
 public struct BinaryFocalCrossentropy: Loss, BuiltInLoss {
+  /// How a batch's values become its loss (Keras's `reduction`, default
+  /// ``LossReduction/sumOverBatchSize``).
+  public var reduction: LossReduction
   /// Whether positives weigh `alpha` and negatives `1 − alpha` (Keras default false).
   public var applyClassBalancing: Bool
   /// The positives' weight with class balancing (Keras default 0.25).
@@ -18,8 +21,10 @@ public struct BinaryFocalCrossentropy: Loss, BuiltInLoss {
   /// Creates the loss with Keras's defaults.
   public init(
     applyClassBalancing: Bool = false, alpha: Float = 0.25, gamma: Float = 2,
-    fromLogits: Bool = false, labelSmoothing: Float = 0
+    fromLogits: Bool = false, labelSmoothing: Float = 0,
+    reduction: LossReduction = .sumOverBatchSize
   ) {
+    self.reduction = reduction
     self.applyClassBalancing = applyClassBalancing
     self.alpha = alpha
     self.gamma = gamma
@@ -48,7 +53,7 @@ public struct BinaryFocalCrossentropy: Loss, BuiltInLoss {
   public var configuration: Configuration {
     [
       "apply_class_balancing": applyClassBalancing, "alpha": alpha, "gamma": gamma,
-      "from_logits": fromLogits, "label_smoothing": labelSmoothing,
+      "from_logits": fromLogits, "label_smoothing": labelSmoothing, "reduction": reduction,
     ]
   }
 
@@ -59,7 +64,8 @@ public struct BinaryFocalCrossentropy: Loss, BuiltInLoss {
       alpha: try configuration.value("alpha", default: 0.25),
       gamma: try configuration.value("gamma", default: 2),
       fromLogits: try configuration.value("from_logits", default: false),
-      labelSmoothing: try configuration.value("label_smoothing", default: 0))
+      labelSmoothing: try configuration.value("label_smoothing", default: 0),
+      reduction: try configuration.lossReduction())
   }
 }
 

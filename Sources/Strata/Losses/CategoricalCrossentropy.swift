@@ -4,13 +4,20 @@
 /// from logits. `labelSmoothing` mixes targets with the uniform distribution:
 /// `y(1 − ls) + ls/classes`.
 public struct CategoricalCrossentropy: Loss, BuiltInLoss {
+  /// How a batch's values become its loss (Keras's `reduction`, default
+  /// ``LossReduction/sumOverBatchSize``).
+  public var reduction: LossReduction
   /// Whether predictions are logits rather than probabilities.
   public var fromLogits: Bool
   /// How much of the uniform distribution is mixed into the targets (Keras default 0).
   public var labelSmoothing: Float
 
   /// Creates the loss with Keras's defaults.
-  public init(fromLogits: Bool = false, labelSmoothing: Float = 0) {
+  public init(
+    fromLogits: Bool = false, labelSmoothing: Float = 0,
+    reduction: LossReduction = .sumOverBatchSize
+  ) {
+    self.reduction = reduction
     self.fromLogits = fromLogits
     self.labelSmoothing = labelSmoothing
   }
@@ -33,14 +40,15 @@ public struct CategoricalCrossentropy: Loss, BuiltInLoss {
 
   /// `from_logits` and `label_smoothing`.
   public var configuration: Configuration {
-    ["from_logits": fromLogits, "label_smoothing": labelSmoothing]
+    ["from_logits": fromLogits, "label_smoothing": labelSmoothing, "reduction": reduction]
   }
 
   /// Rebuilds the loss; missing keys take Keras's defaults.
   public init(configuration: Configuration) throws {
     self.init(
       fromLogits: try configuration.value("from_logits", default: false),
-      labelSmoothing: try configuration.value("label_smoothing", default: 0))
+      labelSmoothing: try configuration.value("label_smoothing", default: 0),
+      reduction: try configuration.lossReduction())
   }
 }
 

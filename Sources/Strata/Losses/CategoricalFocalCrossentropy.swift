@@ -3,6 +3,9 @@
 /// normalised to sum to 1 and clipped to `[1e-7, 1 − 1e-7]` (with `fromLogits`, their
 /// softmax); `labelSmoothing` moves targets towards `1/classes`.
 public struct CategoricalFocalCrossentropy: Loss, BuiltInLoss {
+  /// How a batch's values become its loss (Keras's `reduction`, default
+  /// ``LossReduction/sumOverBatchSize``).
+  public var reduction: LossReduction
   /// The weight of every term (Keras default 0.25).
   public var alpha: Float
   /// The focusing exponent `γ` (Keras default 2).
@@ -14,8 +17,10 @@ public struct CategoricalFocalCrossentropy: Loss, BuiltInLoss {
 
   /// Creates the loss with Keras's defaults.
   public init(
-    alpha: Float = 0.25, gamma: Float = 2, fromLogits: Bool = false, labelSmoothing: Float = 0
+    alpha: Float = 0.25, gamma: Float = 2, fromLogits: Bool = false, labelSmoothing: Float = 0,
+    reduction: LossReduction = .sumOverBatchSize
   ) {
+    self.reduction = reduction
     self.alpha = alpha
     self.gamma = gamma
     self.fromLogits = fromLogits
@@ -43,7 +48,7 @@ public struct CategoricalFocalCrossentropy: Loss, BuiltInLoss {
   public var configuration: Configuration {
     [
       "alpha": alpha, "gamma": gamma, "from_logits": fromLogits,
-      "label_smoothing": labelSmoothing,
+      "label_smoothing": labelSmoothing, "reduction": reduction,
     ]
   }
 
@@ -53,7 +58,8 @@ public struct CategoricalFocalCrossentropy: Loss, BuiltInLoss {
       alpha: try configuration.value("alpha", default: 0.25),
       gamma: try configuration.value("gamma", default: 2),
       fromLogits: try configuration.value("from_logits", default: false),
-      labelSmoothing: try configuration.value("label_smoothing", default: 0))
+      labelSmoothing: try configuration.value("label_smoothing", default: 0),
+      reduction: try configuration.lossReduction())
   }
 }
 

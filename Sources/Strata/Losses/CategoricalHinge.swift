@@ -1,8 +1,14 @@
 /// Keras's `CategoricalHinge`: `max(max((1 − y)·p) − Σ y·p + 1, 0)` per sample, over the last
 /// axis of one-hot targets.
 public struct CategoricalHinge: Loss {
+  /// How a batch's values become its loss (Keras's `reduction`, default
+  /// ``LossReduction/sumOverBatchSize``).
+  public var reduction: LossReduction
+
   /// Creates the loss.
-  public init() {}
+  public init(reduction: LossReduction = .sumOverBatchSize) {
+    self.reduction = reduction
+  }
 
   /// `categorical_hinge`.
   public var name: String { "categorical_hinge" }
@@ -14,10 +20,12 @@ public struct CategoricalHinge: Loss {
     return (negative - positive + 1).maximum(0)
   }
 
-  /// No arguments.
-  public var configuration: Configuration { [:] }
-  /// Rebuilds the loss.
-  public init(configuration: Configuration) {}
+  /// `reduction`.
+  public var configuration: Configuration { ["reduction": reduction] }
+  /// Rebuilds the loss; a missing `reduction` is Keras's default.
+  public init(configuration: Configuration) throws {
+    self.init(reduction: try configuration.lossReduction())
+  }
 }
 
 extension Loss where Self == CategoricalHinge {

@@ -1,8 +1,14 @@
 /// Keras's `CosineSimilarity` (axis −1): `−Σ ŷ·p̂` with each vector divided by
 /// `√max(Σx², 1e-12)`; −1 for vectors pointing the same way, so minimising it aligns them.
 public struct CosineSimilarity: Loss {
+  /// How a batch's values become its loss (Keras's `reduction`, default
+  /// ``LossReduction/sumOverBatchSize``).
+  public var reduction: LossReduction
+
   /// Creates the loss.
-  public init() {}
+  public init(reduction: LossReduction = .sumOverBatchSize) {
+    self.reduction = reduction
+  }
 
   /// `cosine_similarity`.
   public var name: String { "cosine_similarity" }
@@ -15,10 +21,12 @@ public struct CosineSimilarity: Loss {
     return -(normalized(target) * normalized(prediction)).sum(alongAxis: -1)
   }
 
-  /// No arguments.
-  public var configuration: Configuration { [:] }
-  /// Rebuilds the loss.
-  public init(configuration: Configuration) {}
+  /// `reduction`.
+  public var configuration: Configuration { ["reduction": reduction] }
+  /// Rebuilds the loss; a missing `reduction` is Keras's default.
+  public init(configuration: Configuration) throws {
+    self.init(reduction: try configuration.lossReduction())
+  }
 }
 
 extension Loss where Self == CosineSimilarity {

@@ -1,8 +1,14 @@
 /// The hinge loss, Keras's `Hinge`: `mean(max(1 − y·p, 0))` over the last axis; 0/1 labels are
 /// first mapped to −1/1.
 public struct Hinge: Loss {
+  /// How a batch's values become its loss (Keras's `reduction`, default
+  /// ``LossReduction/sumOverBatchSize``).
+  public var reduction: LossReduction
+
   /// Creates the loss.
-  public init() {}
+  public init(reduction: LossReduction = .sumOverBatchSize) {
+    self.reduction = reduction
+  }
 
   /// `hinge`.
   public var name: String { "hinge" }
@@ -12,10 +18,12 @@ public struct Hinge: Loss {
     (1 - hingeLabels(target) * prediction).maximum(0).mean(alongAxis: -1)
   }
 
-  /// No arguments.
-  public var configuration: Configuration { [:] }
-  /// Rebuilds the loss.
-  public init(configuration: Configuration) {}
+  /// `reduction`.
+  public var configuration: Configuration { ["reduction": reduction] }
+  /// Rebuilds the loss; a missing `reduction` is Keras's default.
+  public init(configuration: Configuration) throws {
+    self.init(reduction: try configuration.lossReduction())
+  }
 }
 
 extension Loss where Self == Hinge {

@@ -1,11 +1,17 @@
 /// The Huber loss, Keras's `Huber`: `½e²` where `|e| ≤ δ`, else `δ|e| − ½δ²`, averaged over
 /// the last axis (`e = p − y`). Keras names it `huber_loss`.
 public struct Huber: Loss {
+  /// How a batch's values become its loss (Keras's `reduction`, default
+  /// ``LossReduction/sumOverBatchSize``).
+  public var reduction: LossReduction
   /// The threshold between the quadratic and the linear part (Keras default 1).
   public var delta: Float
 
   /// Creates the loss with Keras's default `delta = 1`.
-  public init(delta: Float = 1) {
+  public init(
+    delta: Float = 1, reduction: LossReduction = .sumOverBatchSize
+  ) {
+    self.reduction = reduction
     self.delta = delta
   }
 
@@ -21,11 +27,15 @@ public struct Huber: Loss {
   }
 
   /// `delta`.
-  public var configuration: Configuration { ["delta": delta] }
+  public var configuration: Configuration {
+    ["delta": delta, "reduction": reduction]
+  }
 
   /// Rebuilds the loss; a missing key takes Keras's default.
   public init(configuration: Configuration) throws {
-    self.init(delta: try configuration.value("delta", default: 1))
+    self.init(
+      delta: try configuration.value("delta", default: 1),
+      reduction: try configuration.lossReduction())
   }
 }
 

@@ -1,8 +1,14 @@
 /// The Kullback–Leibler divergence, Keras's `KLDivergence`: `Σ y log(y / p)` over the last
 /// axis, with both clipped to `[1e-7, 1]`.
 public struct KLDivergence: Loss {
+  /// How a batch's values become its loss (Keras's `reduction`, default
+  /// ``LossReduction/sumOverBatchSize``).
+  public var reduction: LossReduction
+
   /// Creates the loss.
-  public init() {}
+  public init(reduction: LossReduction = .sumOverBatchSize) {
+    self.reduction = reduction
+  }
 
   /// `kl_divergence`.
   public var name: String { "kl_divergence" }
@@ -14,10 +20,12 @@ public struct KLDivergence: Loss {
     return (y * (y / p).log()).sum(alongAxis: -1)
   }
 
-  /// No arguments.
-  public var configuration: Configuration { [:] }
-  /// Rebuilds the loss.
-  public init(configuration: Configuration) {}
+  /// `reduction`.
+  public var configuration: Configuration { ["reduction": reduction] }
+  /// Rebuilds the loss; a missing `reduction` is Keras's default.
+  public init(configuration: Configuration) throws {
+    self.init(reduction: try configuration.lossReduction())
+  }
 }
 
 extension Loss where Self == KLDivergence {

@@ -1,8 +1,14 @@
 /// Keras's `LogCosh`: `mean(log(cosh(p − y)))` over the last axis, computed as
 /// `x + softplus(−2x) − log 2` so that it does not overflow.
 public struct LogCosh: Loss {
+  /// How a batch's values become its loss (Keras's `reduction`, default
+  /// ``LossReduction/sumOverBatchSize``).
+  public var reduction: LossReduction
+
   /// Creates the loss.
-  public init() {}
+  public init(reduction: LossReduction = .sumOverBatchSize) {
+    self.reduction = reduction
+  }
 
   /// `log_cosh`.
   public var name: String { "log_cosh" }
@@ -13,10 +19,12 @@ public struct LogCosh: Loss {
     return (x + (x * -2).softplus() - Float(0.6931471805599453)).mean(alongAxis: -1)
   }
 
-  /// No arguments.
-  public var configuration: Configuration { [:] }
-  /// Rebuilds the loss.
-  public init(configuration: Configuration) {}
+  /// `reduction`.
+  public var configuration: Configuration { ["reduction": reduction] }
+  /// Rebuilds the loss; a missing `reduction` is Keras's default.
+  public init(configuration: Configuration) throws {
+    self.init(reduction: try configuration.lossReduction())
+  }
 }
 
 extension Loss where Self == LogCosh {

@@ -4,7 +4,8 @@
 /// `loss: .binaryCrossentropy(fromLogits: true)`, or the type itself,
 /// `BinaryCrossentropy(fromLogits: true)`. Formulas follow Keras 3
 /// (`keras/src/losses/losses.py`), with its `epsilon = 1e-7` clipping of probabilities.
-/// The batch loss is `Σ(values · sampleWeight) / N` (Keras's `sum_over_batch_size`).
+/// The batch loss is `Σ(values · sampleWeight) / N` (Keras's `sum_over_batch_size`), or as
+/// the loss's ``reduction`` says.
 ///
 /// To write your own, adopt the protocol (and ``Configurable``, so models compiled with it can
 /// be saved), or write a closure with ``CustomLoss``.
@@ -15,6 +16,10 @@ public protocol Loss: Configurable, Sendable {
   /// Per-sample values (`[N]`) for targets already shaped like the predictions (sparse
   /// labels as `[N]`), built from engine ops so that their gradient follows.
   func values(target: Tensor, prediction: Tensor) -> Tensor
+
+  /// How the values of a batch become the batch loss (Keras's `reduction`); the built-in
+  /// losses take it as an argument, others reduce with ``LossReduction/sumOverBatchSize``.
+  var reduction: LossReduction { get }
 }
 
 /// The clipping margin of probabilities in the cross-entropies, Keras's `epsilon()`.
@@ -56,13 +61,36 @@ extension Loss {
   /// The fused softmax/sigmoid form of this loss, if it has one.
   var fusion: LossFusion? { (self as? any BuiltInLoss)?.fusion ?? nil }
 
-  /// The batch loss: `Σ(values · weights) / N`, or the plain mean without weights.
-  func reduce(_ values: Tensor, sampleWeight: Tensor?) -> Tensor {
-    if values.rank == 0 { return values }
-    let n = Float(Swift.max(values.scalarCount, 1))
-    guard let sampleWeight else { return values.sum() / n }
-    return (values * sampleWeight.reshaped(to: values.shape)).sum() / n
+  /// Keras's default reduction, `sum_over_batch_size`.
+  public var reduction: LossReduction { .sumOverBatchSize }
+
+  /// The loss of `prediction` against `target`, as Keras's `loss(y_true, y_pred,
+  /// sample_weight)`: the ``values(target:prediction:)`` weighted by `sampleWeight` (`[N]`)
+  /// and reduced as ``reduction`` says (a scalar, or the values for ``LossReduction/none``).
+  public func callAsFunction(
+    target: Tensor, prediction: Tensor, sampleWeight: Tensor? = nil
+  ) -> Tensor {
+    let mask = valueMask(target: target)
+    let target =
+      mask == nil ? target : (self as? any ClassIgnoringLoss)?.validTargets(target) ?? target
+    return reduce(
+      values(target: target, prediction: prediction), sampleWeight: sampleWeight, mask: mask)
   }
+
+  /// 1 for a target that counts and 0 for one the loss ignores (``SparseCategoricalCrossentropy/ignoreClass``), or `nil` when all count.
+  func valueMask(target: Tensor) -> Tensor? {
+    (self as? any ClassIgnoringLoss)?.validMask(target: target) ?? nil
+  }
+}
+
+/// A loss that leaves out the targets of one class, as Keras's `ignore_class`.
+protocol ClassIgnoringLoss: Loss {
+  /// 1 where the target counts, 0 where it is the ignored class, one per value; `nil` when
+  /// no class is ignored.
+  func validMask(target: Tensor) -> Tensor?
+  /// The targets with the ignored class replaced by a valid one, whose values the mask then
+  /// zeroes (so that no op sees an out-of-range label).
+  func validTargets(_ target: Tensor) -> Tensor
 }
 
 /// Categorical cross-entropy `−Σ y log p` from probabilities, re-normalised and clipped to

@@ -1,7 +1,13 @@
 /// `mean((y − p)²)` over the last axis, Keras's `MeanSquaredError`.
 public struct MeanSquaredError: Loss {
+  /// How a batch's values become its loss (Keras's `reduction`, default
+  /// ``LossReduction/sumOverBatchSize``).
+  public var reduction: LossReduction
+
   /// Creates the loss.
-  public init() {}
+  public init(reduction: LossReduction = .sumOverBatchSize) {
+    self.reduction = reduction
+  }
 
   /// `mean_squared_error`.
   public var name: String { "mean_squared_error" }
@@ -11,10 +17,12 @@ public struct MeanSquaredError: Loss {
     (target - prediction).square().mean(alongAxis: -1)
   }
 
-  /// No arguments.
-  public var configuration: Configuration { [:] }
-  /// Rebuilds the loss.
-  public init(configuration: Configuration) {}
+  /// `reduction`.
+  public var configuration: Configuration { ["reduction": reduction] }
+  /// Rebuilds the loss; a missing `reduction` is Keras's default.
+  public init(configuration: Configuration) throws {
+    self.init(reduction: try configuration.lossReduction())
+  }
 }
 
 extension Loss where Self == MeanSquaredError {

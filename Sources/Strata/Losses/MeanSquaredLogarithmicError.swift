@@ -1,8 +1,14 @@
 /// Keras's `MeanSquaredLogarithmicError`: `mean((log(max(p, ε) + 1) − log(max(y, ε) + 1))²)`
 /// over the last axis, ε = 1e-7.
 public struct MeanSquaredLogarithmicError: Loss {
+  /// How a batch's values become its loss (Keras's `reduction`, default
+  /// ``LossReduction/sumOverBatchSize``).
+  public var reduction: LossReduction
+
   /// Creates the loss.
-  public init() {}
+  public init(reduction: LossReduction = .sumOverBatchSize) {
+    self.reduction = reduction
+  }
 
   /// `mean_squared_logarithmic_error`.
   public var name: String { "mean_squared_logarithmic_error" }
@@ -14,10 +20,12 @@ public struct MeanSquaredLogarithmicError: Loss {
     return (first - second).square().mean(alongAxis: -1)
   }
 
-  /// No arguments.
-  public var configuration: Configuration { [:] }
-  /// Rebuilds the loss.
-  public init(configuration: Configuration) {}
+  /// `reduction`.
+  public var configuration: Configuration { ["reduction": reduction] }
+  /// Rebuilds the loss; a missing `reduction` is Keras's default.
+  public init(configuration: Configuration) throws {
+    self.init(reduction: try configuration.lossReduction())
+  }
 }
 
 extension Loss where Self == MeanSquaredLogarithmicError {

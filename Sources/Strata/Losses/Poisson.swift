@@ -1,7 +1,13 @@
 /// Keras's `Poisson`: `mean(p − y · log(p + ε))` over the last axis, ε = 1e-7.
 public struct Poisson: Loss {
+  /// How a batch's values become its loss (Keras's `reduction`, default
+  /// ``LossReduction/sumOverBatchSize``).
+  public var reduction: LossReduction
+
   /// Creates the loss.
-  public init() {}
+  public init(reduction: LossReduction = .sumOverBatchSize) {
+    self.reduction = reduction
+  }
 
   /// `poisson`.
   public var name: String { "poisson" }
@@ -11,10 +17,12 @@ public struct Poisson: Loss {
     (prediction - target * (prediction + 1e-7).log()).mean(alongAxis: -1)
   }
 
-  /// No arguments.
-  public var configuration: Configuration { [:] }
-  /// Rebuilds the loss.
-  public init(configuration: Configuration) {}
+  /// `reduction`.
+  public var configuration: Configuration { ["reduction": reduction] }
+  /// Rebuilds the loss; a missing `reduction` is Keras's default.
+  public init(configuration: Configuration) throws {
+    self.init(reduction: try configuration.lossReduction())
+  }
 }
 
 extension Loss where Self == Poisson {

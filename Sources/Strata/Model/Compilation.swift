@@ -4,6 +4,8 @@ struct CompiledConfiguration {
   let loss: any Loss
   let metrics: [any Metric]
   let weightedMetrics: [any Metric]
+  /// The factor of the compiled loss (Keras's `loss_weights`); `nil` for none.
+  let lossWeight: Float?
 }
 
 extension Sequential {
@@ -18,14 +20,18 @@ extension Sequential {
   ///   - weightedMetrics: metrics weighted by `sampleWeight` or `classWeight` (Keras's
   ///     `weighted_metrics`); one whose name a plain metric already has is logged as
   ///     `weighted_<name>`.
+  ///   - lossWeights: a factor on the loss (Keras's `loss_weights` of a model with one
+  ///     output): the reported `loss` and the gradients are the loss times it; weight
+  ///     penalties are added unscaled, as in Keras.
   ///
   /// Compiling again replaces the optimizer, loss and metrics; the weights are kept.
   public func compile(
     optimizer: any Optimizer = .rmsprop, loss: any Loss, metrics: [any Metric] = [],
-    weightedMetrics: [any Metric] = []
+    weightedMetrics: [any Metric] = [], lossWeights: Float? = nil
   ) {
     compiled = CompiledConfiguration(
-      optimizer: optimizer, loss: loss, metrics: metrics, weightedMetrics: weightedMetrics)
+      optimizer: optimizer, loss: loss, metrics: metrics, weightedMetrics: weightedMetrics,
+      lossWeight: lossWeights)
   }
 
   /// The optimizer set by `compile`, if any.
@@ -39,6 +45,9 @@ extension Sequential {
 
   /// The weighted metrics set by `compile`, in order.
   public var weightedMetrics: [any Metric] { compiled?.weightedMetrics ?? [] }
+
+  /// The loss factor set by `compile(lossWeights:)`, if any.
+  public var lossWeights: Float? { compiled?.lossWeight }
 
   /// The names of what `evaluate` reports: `loss`, each metric, then each weighted metric
   /// (`weighted_<name>` when a plain metric has its name).
@@ -73,6 +82,16 @@ extension Sequential {
     guard let compiled else {
       throw StrataError(.invalidState, "You must call `compile()` before using the model.")
     }
+    if compiled.loss.reduction == .none {
+      throw StrataError(
+        .invalidArgument,
+        "Loss '\(compiled.loss.name)' has reduction .none: fit and evaluate need one loss per batch (Keras's gradient fails on it too). Use .sumOverBatchSize, .sum, .mean or .meanWithSampleWeight."
+      )
+    }
+    if let weight = compiled.lossWeight, !weight.isFinite {
+      throw StrataError(
+        .invalidArgument, "`lossWeights` must be a finite number. Received: \(weight)")
+    }
     if training {
       try compiled.optimizer.validate()
       try compiled.optimizer.core.checkBinding(to: trainableWeights, owner: name)
@@ -86,5 +105,23 @@ extension Sequential {
       }
     }
     return compiled
+  }
+}
+
+extension Configuration {
+  /// The `loss_weights` of a compile configuration: `null`, a number, or (as Keras writes
+  /// it for a list) an array of one number, since a `Sequential` model has one output.
+  func lossWeight() throws -> Float? {
+    guard let value = self["loss_weights"], value != .null else { return nil }
+    if case .array(let values) = value {
+      guard values.count == 1 else {
+        throw StrataError(
+          .fileFormat,
+          "`loss_weights` must have one entry for a model with one output. Received: \(values.count) entries"
+        )
+      }
+      return try Float(configurationValue: values[0])
+    }
+    return try Float(configurationValue: value)
   }
 }

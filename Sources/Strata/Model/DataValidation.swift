@@ -63,8 +63,10 @@ extension Sequential {
           "\(loss.name) expects integer class labels of shape \(batchShapeText(labelShape)) or \(batchShapeText(labelShape + [1])) for an output of shape \(batchShapeText(outputShape)); received labels of shape \(y.shape). For one-hot labels use categoricalCrossentropy."
         )
       }
+      // A label the loss ignores (`ignoreClass: -1`) need not be a class index.
+      let ignored = (loss as? SparseCategoricalCrossentropy)?.ignoreClass.map(Float.init)
       if let bad = y.scalars.firstIndex(where: {
-        $0 < 0 || $0 >= Float(classes) || $0 != $0.rounded()
+        ($0 < 0 || $0 >= Float(classes) || $0 != $0.rounded()) && $0 != ignored
       }) {
         throw StrataError(
           .invalidData,

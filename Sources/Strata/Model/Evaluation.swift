@@ -106,10 +106,11 @@ extension Sequential {
       let xb = whole ? x : x.rows(range)
       let yb = whole ? y : y.rows(range)
       let wb = whole ? sampleWeight : sampleWeight?.rows(range)
-      let result = try testStep(xb, yb, sampleWeight: wb, loss: configuration.loss)
+      let result = try testStep(xb, yb, sampleWeight: wb, configuration: configuration)
       tracker.add(result.loss, weight: range.count)
       for metric in metrics {
-        metric.update(target: yb, prediction: result.output, sampleWeight: wb)
+        metric.update(
+          target: yb, prediction: result.output, sampleWeight: wb, mask: result.outputMask)
       }
       let logs = currentLogs(tracker, metrics)
       for callback in callbacks {

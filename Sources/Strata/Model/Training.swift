@@ -114,7 +114,8 @@ extension Sequential {
           lossTracker.add(result.loss, weight: range.count)
           if let yb, let output = result.output {
             for metric in metrics {
-              metric.update(target: yb, prediction: output, sampleWeight: wb)
+              metric.update(
+                target: yb, prediction: output, sampleWeight: wb, mask: result.outputMask)
             }
           }
         } else {
@@ -122,7 +123,8 @@ extension Sequential {
           let result = try trainStep(xb, yb, sampleWeight: wb, configuration: configuration)
           lossTracker.add(result.loss, weight: range.count)
           for metric in metrics {
-            metric.update(target: yb, prediction: result.output, sampleWeight: wb)
+            metric.update(
+              target: yb, prediction: result.output, sampleWeight: wb, mask: result.outputMask)
           }
         }
         let logs = currentLogs(lossTracker, metrics)
@@ -181,7 +183,8 @@ extension Sequential {
     tracker.add(result.loss, weight: x.shape[0])
     for metric in metrics {
       metric.update(
-        target: data.y, prediction: result.output, sampleWeight: data.sampleWeight)
+        target: data.y, prediction: result.output, sampleWeight: data.sampleWeight,
+        mask: result.outputMask)
     }
     return currentLogs(tracker, metrics)
   }
@@ -276,8 +279,10 @@ struct MetricState {
   /// Whether it sees the sample weights (a `weightedMetrics` entry).
   let isWeighted: Bool
 
-  /// Adds a batch; only a weighted metric sees `sampleWeight`, as in Keras.
-  func update(target: Tensor, prediction: Tensor, sampleWeight: Tensor?) {
+  /// Adds a batch; only a weighted metric sees `sampleWeight`, as in Keras. A time-step
+  /// `mask` of the output (`[batch·steps]`) weights the mean metrics (accuracies, losses as
+  /// metrics), as Keras's `MeanMetricWrapper` applies the output's mask.
+  func update(target: Tensor, prediction: Tensor, sampleWeight: Tensor?, mask: Tensor? = nil) {
     let weight = isWeighted ? sampleWeight : nil
     guard prediction.rank > 2 else {
       accumulator.update(target: target, prediction: prediction, sampleWeight: weight)
@@ -285,9 +290,13 @@ struct MetricState {
     }
     // A prediction per time step counts every step, as Keras's metrics do.
     let steps = PerStep(prediction)
+    var stepWeight = weight.map(steps.repeatedWeights)
+    if let mask, accumulator is MeanAccumulator {
+      stepWeight = stepWeight.map { $0 * mask } ?? mask
+    }
     accumulator.update(
       target: steps.flattenTargets(target), prediction: steps.flatten(prediction),
-      sampleWeight: weight.map(steps.repeatedWeights))
+      sampleWeight: stepWeight)
   }
 }
 

@@ -1,37 +1,59 @@
 /// One batch through the model: the forward pass, the loss (fused with a final softmax or
 /// sigmoid when possible), gradients and the optimizer update.
 extension Sequential {
-  /// The loss of a batch and the model's output (untraced), computed in `context`.
+  /// The loss of a batch, the model's output (untraced) and the output's time-step mask
+  /// (`[batch·steps]`, for an output per step that carries one), computed in `context`.
   ///
   /// When the last layer ends in softmax or sigmoid and the loss is the matching
   /// cross-entropy on probabilities, the loss is computed from the logits with the fused,
   /// stable op, as Keras's TensorFlow backend does.
   func batchLoss(
     _ x: Tensor, _ y: Tensor, sampleWeight: Tensor?, loss: any Loss, context: inout LayerContext
-  ) throws -> (loss: Tensor, output: Tensor) {
+  ) throws -> (loss: Tensor, output: Tensor, outputMask: Tensor?) {
     let result = try batchLossValues(x, y, loss: loss, context: &context)
-    return (loss.reduce(result.values, sampleWeight: sampleWeight), result.output)
+    return (
+      loss.reduce(result.values, sampleWeight: sampleWeight, mask: result.mask), result.output,
+      result.outputMask
+    )
   }
 
-  /// The per-sample loss values of a batch, before weighting and reduction, and the model's
-  /// output (untraced).
+  /// The loss values of a batch, one per sample (or per sample and step, flattened), before
+  /// weighting and reduction; the mask of the values that count (the output's time-step
+  /// mask, and the loss's ignored class, as Keras's `reduce_weighted_values` combines them);
+  /// and the model's output (untraced) with its own time-step mask.
   func batchLossValues(
     _ x: Tensor, _ y: Tensor, loss: any Loss, context: inout LayerContext
-  ) throws -> (values: Tensor, output: Tensor) {
+  ) throws -> (values: Tensor, mask: Tensor?, output: Tensor, outputMask: Tensor?) {
+    let ignored = loss.valueMask(target: y)
+    let y = ignored == nil ? y : (loss as? any ClassIgnoringLoss)?.validTargets(y) ?? y
+    let values: Tensor
+    let output: Tensor
     if let fusion = loss.fusion, let last = layers.last as? any OutputActivationLayer,
-      let values = try fusedValues(fusion, last: last, x, y, context: &context)
+      let fused = try fusedValues(fusion, last: last, x, y, context: &context)
     {
-      return (values.loss, values.output)
+      (values, output) = fused
+    } else {
+      let prediction = try forward(x, context: &context)
+      output = prediction.detached
+      // A prediction per time step (`[batch, steps, classes]`): the loss of every step, so
+      // the reduction is Keras's, over all steps of all samples.
+      let steps = PerStep(prediction)
+      values =
+        prediction.rank > 2
+        ? loss.values(target: steps.flattenTargets(y), prediction: steps.flatten(prediction))
+        : loss.values(target: y, prediction: prediction)
     }
-    let output = try forward(x, context: &context)
-    guard output.rank > 2 else {
-      return (loss.values(target: y, prediction: output), output.detached)
+    let count = values.scalarCount
+    var outputMask: Tensor? = nil
+    if output.rank > 2, let mask = context.mask, mask.scalarCount == count {
+      outputMask = mask.reshaped(to: [count])
     }
-    // A prediction per time step (`[batch, steps, classes]`): the loss of every step, then
-    // each sample's mean, so the reduction is Keras's mean over all steps of all samples.
-    let steps = PerStep(output)
-    let values = loss.values(target: steps.flattenTargets(y), prediction: steps.flatten(output))
-    return (steps.samplewiseMean(values), output.detached)
+    var mask = outputMask
+    if let ignored, ignored.scalarCount == count {
+      let flat = ignored.reshaped(to: [count])
+      mask = mask.map { $0 * flat } ?? flat
+    }
+    return (values, mask, output, outputMask)
   }
 
   private func fusedValues(
@@ -54,12 +76,10 @@ extension Sequential {
         if smoothing > 0 {
           targets = targets * (1 - smoothing) + smoothing / Float(flatLogits.shape[1])
         }
-        let values = Tensor.softmaxCrossEntropy(logits: flatLogits, targets: targets)
-        return (steps.samplewiseMean(values), output)
+        return (Tensor.softmaxCrossEntropy(logits: flatLogits, targets: targets), output)
       }
       let labels = steps.flattenTargets(y).reshaped(to: [-1])
-      let values = Tensor.softmaxCrossEntropy(logits: flatLogits, labels: labels)
-      return (steps.samplewiseMean(values), output)
+      return (Tensor.softmaxCrossEntropy(logits: flatLogits, labels: labels), output)
     case .sigmoid(let smoothing):
       guard activation == "sigmoid" else { return nil }
       hidden = try forward(x, context: &context, upTo: layers.count - 1)
@@ -82,26 +102,26 @@ extension Sequential {
     return total
   }
 
-  /// Runs one training step and returns the batch loss (with penalties) and the output
-  /// computed before the update, which the metrics see (as in Keras).
+  /// Runs one training step and returns the batch loss (with penalties), and the output
+  /// computed before the update and its time-step mask, which the metrics see (as in Keras).
   func trainStep(
     _ x: Tensor, _ y: Tensor, sampleWeight: Tensor?, configuration: CompiledConfiguration
-  ) throws -> (loss: Float, output: Tensor) {
+  ) throws -> (loss: Float, output: Tensor, outputMask: Tensor?) {
     let weights = trainableWeights
     var context = LayerContext(isTraining: true, generator: dropoutGenerator)
-    let (value, gradients, output) = try lossAndGradients(
+    let (value, gradients, output, outputMask) = try lossAndGradients(
       x, y, sampleWeight: sampleWeight, configuration: configuration, weights: weights,
       context: &context)
     // A non-finite loss (a diverging model) never reaches the weights: they stay those of the
     // last finite step, and the NaN shows in the logs for TerminateOnNaN or the user.
-    guard value.scalar.isFinite else { return (value.scalar, output) }
+    guard value.scalar.isFinite else { return (value.scalar, output, outputMask) }
     // The traced copies share storage with the weights; dropped here, the optimizer updates
     // the weights in place instead of copying every one of them on write.
     context.substitutes.removeAll()
     try configuration.optimizer.apply(gradients, to: weights)
     context.commitUpdates()
     dropoutGenerator = context.generator
-    return (value.scalar, output)
+    return (value.scalar, output, outputMask)
   }
 
   /// The batch's loss (with penalties), the gradients of the trainable `weights` and the
@@ -110,8 +130,9 @@ extension Sequential {
   private func lossAndGradients(
     _ x: Tensor, _ y: Tensor, sampleWeight: Tensor?, configuration: CompiledConfiguration,
     weights: [Weight], context: inout LayerContext
-  ) throws -> (loss: Tensor, gradients: [Tensor], output: Tensor) {
+  ) throws -> (loss: Tensor, gradients: [Tensor], output: Tensor, outputMask: Tensor?) {
     var output = Tensor(0)
+    var outputMask: Tensor? = nil
     var tape = context
     let (value, gradients) = try valueWithGradient(at: weights.map(\.value)) { traced in
       for (weight, tracedValue) in zip(weights, traced) {
@@ -120,11 +141,13 @@ extension Sequential {
       let result = try batchLoss(
         x, y, sampleWeight: sampleWeight, loss: configuration.loss, context: &tape)
       output = result.output
-      if let penalty = regularizationPenalty(context: tape) { return result.loss + penalty }
-      return result.loss
+      outputMask = result.outputMask
+      let weighted = configuration.lossWeight.map { result.loss * $0 } ?? result.loss
+      if let penalty = regularizationPenalty(context: tape) { return weighted + penalty }
+      return weighted
     }
     context = tape
-    return (value, gradients, output)
+    return (value, gradients, output, outputMask)
   }
 
   /// One data-parallel step: this process's share of the global batch (nil when it has
@@ -134,16 +157,18 @@ extension Sequential {
   func distributedTrainStep(
     _ x: Tensor?, _ y: Tensor?, sampleWeight: Tensor?, share: Float,
     configuration: CompiledConfiguration, distribution: any TrainingDistribution
-  ) throws -> (loss: Float, output: Tensor?) {
+  ) throws -> (loss: Float, output: Tensor?, outputMask: Tensor?) {
     let weights = trainableWeights
     var context = LayerContext(isTraining: true, generator: dropoutGenerator)
     var output: Tensor?
+    var outputMask: Tensor?
     var flat: [Float]
     if let x, let y {
-      let (value, gradients, localOutput) = try lossAndGradients(
+      let (value, gradients, localOutput, localMask) = try lossAndGradients(
         x, y, sampleWeight: sampleWeight, configuration: configuration, weights: weights,
         context: &context)
       output = localOutput
+      outputMask = localMask
       flat = []
       flat.reserveCapacity(weights.reduce(1) { $0 + $1.value.scalarCount })
       // Scaled straight from each gradient's storage: no intermediate copy per weight and step.
@@ -158,7 +183,7 @@ extension Sequential {
     }
     try distribution.allReduceSum(&flat)
     let loss = flat[flat.count - 1]
-    guard loss.isFinite else { return (loss, output) }
+    guard loss.isFinite else { return (loss, output, outputMask) }
     var offset = 0
     var gradients: [Tensor] = []
     for weight in weights {
@@ -170,37 +195,49 @@ extension Sequential {
     try configuration.optimizer.apply(gradients, to: weights)
     context.commitUpdates()
     dropoutGenerator = context.generator
-    return (loss, output)
+    return (loss, output, outputMask)
   }
 
-  /// The loss (with penalties) and output of a batch in inference mode.
+  /// The loss (with penalties), output and output mask of a batch in inference mode.
   func testStep(
-    _ x: Tensor, _ y: Tensor, sampleWeight: Tensor?, loss: any Loss
-  ) throws -> (loss: Float, output: Tensor) {
+    _ x: Tensor, _ y: Tensor, sampleWeight: Tensor?, configuration: CompiledConfiguration
+  ) throws -> (loss: Float, output: Tensor, outputMask: Tensor?) {
+    let loss = configuration.loss
     // Sliced as `predict` slices (see `inferenceForward`): each sample's loss value depends on
     // that sample alone, and the reduction sums the joined values in the order of one pass.
     var context = LayerContext(isTraining: false)
     let count = x.shape[0]
     let sliceSize = try inferenceSliceSize()
     var values: [Tensor] = []
+    var masks: [Tensor?] = []
+    var outputMasks: [Tensor?] = []
     var outputs: [Tensor] = []
     var start = 0
     repeat {
       let end = Swift.min(count, start + sliceSize)
       let whole = start == 0 && end == count
+      context.mask = nil
       let piece = try batchLossValues(
         whole ? x : x.rows(start..<end), whole ? y : y.rows(start..<end), loss: loss,
         context: &context)
-      values.append(piece.values)
+      values.append(piece.values.reshaped(to: [-1]))
+      masks.append(piece.mask)
+      outputMasks.append(piece.outputMask)
       outputs.append(piece.output)
       start = end
     } while start < count
     func joined(_ pieces: [Tensor]) -> Tensor {
       pieces.count == 1 ? pieces[0] : Tensor.concatenating(pieces, alongAxis: 0)
     }
-    var total = loss.reduce(joined(values), sampleWeight: sampleWeight)
+    func joinedMasks(_ pieces: [Tensor?]) -> Tensor? {
+      let present = pieces.compactMap { $0 }
+      return present.count == pieces.count ? joined(present) : nil
+    }
+    var total = loss.reduce(
+      joined(values), sampleWeight: sampleWeight, mask: joinedMasks(masks))
+    if let weight = configuration.lossWeight { total = total * weight }
     if let penalty = regularizationPenalty(context: context) { total = total + penalty }
-    return (total.scalar, joined(outputs))
+    return (total.scalar, joined(outputs), joinedMasks(outputMasks))
   }
 }
 
@@ -232,11 +269,6 @@ struct PerStep {
     guard steps > 1 else { return target }
     let perRow = target.scalarCount / (batch * steps)
     return target.reshaped(to: perRow == 1 ? [batch * steps] : [batch * steps, perRow])
-  }
-
-  /// Each sample's mean over its steps, `[batch]`.
-  func samplewiseMean(_ values: Tensor) -> Tensor {
-    steps == 1 ? values : values.reshaped(to: [batch, steps]).mean(alongAxis: 1)
   }
 
   /// Sample weights `[batch]` repeated for every step.

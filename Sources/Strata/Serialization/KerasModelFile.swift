@@ -363,7 +363,8 @@ struct KerasModelFile {
       metricLists.append(try values.map(metricObject))
     }
     model.compile(
-      optimizer: optimizer, loss: loss, metrics: metricLists[0], weightedMetrics: metricLists[1])
+      optimizer: optimizer, loss: loss, metrics: metricLists[0], weightedMetrics: metricLists[1],
+      lossWeights: try entry.lossWeight())
   }
 
   /// A loss given by Keras's string identifier, a serialized function or a class entry.

@@ -209,7 +209,7 @@ struct KerasModelWriter {
     return [
       "optimizer": ConfigurationValue.object(optimizer),
       "loss": kerasReference(compiled.loss, module: "keras.losses"),
-      "loss_weights": ConfigurationValue.null,
+      "loss_weights": compiled.lossWeight.configurationValue,
       "metrics": ConfigurationValue.array(try compiled.metrics.map(metric)),
       "weighted_metrics": compiled.weightedMetrics.isEmpty
         ? ConfigurationValue.null : .array(try compiled.weightedMetrics.map(metric)),

@@ -72,6 +72,7 @@ extension Sequential {
         "metrics": ConfigurationValue.array(compiled.metrics.map { Registry.reference(to: $0) }),
         "weighted_metrics": ConfigurationValue.array(
           compiled.weightedMetrics.map { Registry.reference(to: $0) }),
+        "loss_weights": compiled.lossWeight.configurationValue,
       ])
       let core = compiled.optimizer.core
       description["optimizer_state"] = .object([
@@ -319,7 +320,9 @@ extension Sequential {
     optimizer.core.restoreState(
       iterations: iterations, scalars: scalars, slots: trainableSlots.map(\.1),
       for: trainableSlots.map(\.0))
+    let lossWeight = try entry.lossWeight()
     self.compile(
-      optimizer: optimizer, loss: loss, metrics: metrics, weightedMetrics: weightedMetrics)
+      optimizer: optimizer, loss: loss, metrics: metrics, weightedMetrics: weightedMetrics,
+      lossWeights: lossWeight)
   }
 }
