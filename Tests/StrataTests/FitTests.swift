@@ -271,3 +271,29 @@ import Testing
     _ = try model.predict(x, steps: 0)
   }
 }
+
+@Test func stepsPerEpochContinuesThePassAcrossEpochs() throws {
+  // Keras 3.15.1 (JAX): x = arange(20).reshape(10, 2) / 10, y = arange(10) % 3,
+  // Dense(1, kernel_initializer="ones"), SGD(0.01), "mse"; fit(batch_size=2, epochs=4,
+  // steps_per_epoch=2, shuffle=False): the epochs take batches 0–1, 2–3, 4 (the pass ends,
+  // iterations 2, 4, 5, 7), then 0–1 of a new pass.
+  let model = Sequential {
+    Input(shape: [2])
+    Dense(units: 1, kernelInitializer: .ones)
+  }
+  let x = Tensor(shape: [10, 2], scalars: (0..<20).map { Float($0) / 10 })
+  let y = Tensor(shape: [10, 1], scalars: (0..<10).map { Float($0 % 3) })
+  model.compile(optimizer: .sgd(learningRate: 0.01), loss: .meanSquaredError)
+  let history = try model.fit(
+    x, y, epochs: 4, batchSize: 2, shuffle: false, stepsPerEpoch: 2, verbose: 0)
+  expectClose(
+    history["loss"]!,
+    [0.7908362150192261, 2.5214760303497314, 6.313690185546875, 0.8078759908676147])
+  expectClose(
+    model.getWeights().flatMap(\.scalars),
+    [0.8579971790313721, 0.849595844745636, -0.08401339501142502])
+  #expect(model.optimizer!.iterations == 7)
+  expectStrataError(.invalidArgument, containing: "stepsPerEpoch=0") {
+    _ = try model.fit(x, y, stepsPerEpoch: 0, verbose: 0)
+  }
+}

@@ -26,6 +26,10 @@ extension Sequential {
   ///     `validation_batch_size`.
   ///   - distribution: Train data-parallel with other processes (``TrainingDistribution``):
   ///     `batchSize` is then the global batch, of which this process takes its share.
+  ///   - stepsPerEpoch: Batches per epoch (Keras's `steps_per_epoch`; default: one pass over
+  ///     the data). As in Keras, a pass over the data spans epochs: the next epoch continues
+  ///     where the last stopped, and a new pass (with a new shuffle) starts once every batch
+  ///     has been seen; an epoch that reaches the end of a pass stops there, short.
   ///   - validationFreq: Validate after every `validationFreq`-th epoch (Keras's
   ///     `validation_freq`: after epoch e when e + 1 is a multiple of it); the other epochs have
   ///     no `val_` entries in their logs or in ``History``.
@@ -37,8 +41,9 @@ extension Sequential {
     _ x: Tensor, _ y: Tensor, epochs: Int = 1, batchSize: Int = 32, validationSplit: Float = 0,
     validationData: (Tensor, Tensor)? = nil, validationSampleWeight: Tensor? = nil,
     shuffle: Bool = true, classWeight: [Int: Float]? = nil,
-    sampleWeight: Tensor? = nil, initialEpoch: Int = 0, validationBatchSize: Int? = nil,
-    validationFreq: Int = 1, distribution: (any TrainingDistribution)? = nil,
+    sampleWeight: Tensor? = nil, initialEpoch: Int = 0, stepsPerEpoch: Int? = nil,
+    validationBatchSize: Int? = nil, validationFreq: Int = 1,
+    distribution: (any TrainingDistribution)? = nil,
     verbose: Verbosity = .progressBar, callbacks: [any Callback] = []
   ) throws -> History {
     let configuration = try requireCompiled(forTraining: true)
@@ -46,10 +51,10 @@ extension Sequential {
       throw StrataError(
         .invalidArgument, "`batchSize` must be at least 1. Received: batchSize=\(batchSize)")
     }
-    guard (validationBatchSize ?? 1) >= 1, validationFreq >= 1 else {
+    guard (validationBatchSize ?? 1) >= 1, validationFreq >= 1, (stepsPerEpoch ?? 1) >= 1 else {
       throw StrataError(
         .invalidArgument,
-        "`validationBatchSize` and `validationFreq` must be at least 1. Received: validationBatchSize=\(validationBatchSize.map(String.init) ?? "nil"), validationFreq=\(validationFreq)"
+        "`validationBatchSize`, `validationFreq` and `stepsPerEpoch` must be at least 1. Received: validationBatchSize=\(validationBatchSize.map(String.init) ?? "nil"), validationFreq=\(validationFreq), stepsPerEpoch=\(stepsPerEpoch.map(String.init) ?? "nil")"
       )
     }
     guard epochs >= 0, initialEpoch >= 0 else {
@@ -71,7 +76,8 @@ extension Sequential {
     if let distribution { try distribution.broadcastState(of: self) }
 
     let history = History()
-    let steps = batchCount(samples: data.x.shape[0], batchSize: batchSize)
+    let batchesPerPass = batchCount(samples: data.x.shape[0], batchSize: batchSize)
+    let steps = stepsPerEpoch ?? batchesPerPass
     var allCallbacks: [any Callback] = [history]
     // With several processes only the chief prints and writes files.
     let isChief = distribution?.isChief ?? true
@@ -94,16 +100,20 @@ extension Sequential {
     for callback in allCallbacks { try callback.onTrainBegin(context: context) }
     var epochLogs: [String: Float] = [:]
     var epoch = initialEpoch
+    // Where the current pass over the data stands (its batches seen) and its order.
+    var passPosition = 0
+    var order: [Int]? = nil
     while epoch < epochs && !stopTraining {
       lossTracker.reset()
       for metric in metrics { metric.accumulator.reset() }
       for callback in allCallbacks { try callback.onEpochBegin(epoch: epoch, context: context) }
-      let order = shuffle ? shuffleGenerator.permutation(samples) : nil
-      for batch in 0..<steps {
+      if passPosition == 0 { order = shuffle ? shuffleGenerator.permutation(samples) : nil }
+      let epochSteps = Swift.min(steps, batchesPerPass - passPosition)
+      for batch in 0..<epochSteps {
         for callback in allCallbacks {
           try callback.onTrainBatchBegin(batch: batch, context: context)
         }
-        let range = batchRange(batch, batchSize: batchSize, samples: samples)
+        let range = batchRange(passPosition + batch, batchSize: batchSize, samples: samples)
         if let distribution {
           // This process's contiguous share of the global batch; the loss comes back global.
           let local = distribution.share(of: range)
@@ -133,6 +143,8 @@ extension Sequential {
         }
         if stopTraining { break }
       }
+      passPosition += epochSteps
+      if passPosition >= batchesPerPass || stepsPerEpoch == nil { passPosition = 0 }
       if let distribution {
         // The metrics' sums over every process's shares (the loss is global already), and the
         // moving statistics averaged, so that every process holds the same model.
