@@ -174,6 +174,9 @@ extension Sequential {
       }
       epoch += 1
     }
+    // With `useEMA` the weights take their moving averages, before `onTrainEnd` (so that
+    // EarlyStopping's restored weights win), as in Keras.
+    if epochs > 0 { configuration.optimizer.finalizeWeights(trainableWeights) }
     for callback in allCallbacks { try callback.onTrainEnd(logs: epochLogs, context: context) }
     return history
   }

@@ -12,12 +12,17 @@ public final class Adadelta: Optimizer {
   public convenience init(
     learningRate: Float = 0.001, rho: Float = 0.95, epsilon: Float = 1e-7,
     clipNorm: Float? = nil, clipValue: Float? = nil, globalClipNorm: Float? = nil,
-    weightDecay: Float? = nil, decay: Float = 0
+    weightDecay: Float? = nil, decay: Float = 0, useEMA: Bool = false, emaMomentum: Float = 0.99,
+    emaOverwriteFrequency: Int? = nil,
+    gradientAccumulationSteps: Int? = nil
   ) {
     self.init(
       core: OptimizerCore(
         name: "adadelta", learningRate: learningRate, clipNorm: clipNorm, clipValue: clipValue,
-        globalClipNorm: globalClipNorm, weightDecay: weightDecay, decay: decay),
+        globalClipNorm: globalClipNorm, weightDecay: weightDecay, decay: decay, useEMA: useEMA,
+        emaMomentum: emaMomentum,
+        emaOverwriteFrequency: emaOverwriteFrequency,
+        gradientAccumulationSteps: gradientAccumulationSteps),
       rho: rho, epsilon: epsilon)
   }
 
@@ -63,10 +68,15 @@ extension Optimizer where Self == Adadelta {
   /// `decay` argument Keras 3 ignores is left out).
   public static func adadelta(
     learningRate: Float = 0.001, rho: Float = 0.95, epsilon: Float = 1e-7, clipNorm: Float? = nil,
-    clipValue: Float? = nil, globalClipNorm: Float? = nil, weightDecay: Float? = nil
+    clipValue: Float? = nil, globalClipNorm: Float? = nil, weightDecay: Float? = nil,
+    useEMA: Bool = false, emaMomentum: Float = 0.99, emaOverwriteFrequency: Int? = nil,
+    gradientAccumulationSteps: Int? = nil
   ) -> Adadelta {
     Adadelta(
       learningRate: learningRate, rho: rho, epsilon: epsilon, clipNorm: clipNorm,
-      clipValue: clipValue, globalClipNorm: globalClipNorm, weightDecay: weightDecay)
+      clipValue: clipValue, globalClipNorm: globalClipNorm, weightDecay: weightDecay,
+      useEMA: useEMA, emaMomentum: emaMomentum,
+      emaOverwriteFrequency: emaOverwriteFrequency,
+      gradientAccumulationSteps: gradientAccumulationSteps)
   }
 }

@@ -12,12 +12,17 @@ public final class Adagrad: Optimizer {
   public convenience init(
     learningRate: Float = 0.001, initialAccumulatorValue: Float = 0.1, epsilon: Float = 1e-7,
     clipNorm: Float? = nil, clipValue: Float? = nil, globalClipNorm: Float? = nil,
-    weightDecay: Float? = nil, decay: Float = 0
+    weightDecay: Float? = nil, decay: Float = 0, useEMA: Bool = false, emaMomentum: Float = 0.99,
+    emaOverwriteFrequency: Int? = nil,
+    gradientAccumulationSteps: Int? = nil
   ) {
     self.init(
       core: OptimizerCore(
         name: "adagrad", learningRate: learningRate, clipNorm: clipNorm, clipValue: clipValue,
-        globalClipNorm: globalClipNorm, weightDecay: weightDecay, decay: decay),
+        globalClipNorm: globalClipNorm, weightDecay: weightDecay, decay: decay, useEMA: useEMA,
+        emaMomentum: emaMomentum,
+        emaOverwriteFrequency: emaOverwriteFrequency,
+        gradientAccumulationSteps: gradientAccumulationSteps),
       initialAccumulatorValue: initialAccumulatorValue, epsilon: epsilon)
   }
 
@@ -68,11 +73,15 @@ extension Optimizer where Self == Adagrad {
   public static func adagrad(
     learningRate: Float = 0.001, initialAccumulatorValue: Float = 0.1, epsilon: Float = 1e-7,
     clipNorm: Float? = nil, clipValue: Float? = nil, globalClipNorm: Float? = nil,
-    weightDecay: Float? = nil
+    weightDecay: Float? = nil, useEMA: Bool = false, emaMomentum: Float = 0.99,
+    emaOverwriteFrequency: Int? = nil,
+    gradientAccumulationSteps: Int? = nil
   ) -> Adagrad {
     Adagrad(
       learningRate: learningRate, initialAccumulatorValue: initialAccumulatorValue,
       epsilon: epsilon, clipNorm: clipNorm, clipValue: clipValue, globalClipNorm: globalClipNorm,
-      weightDecay: weightDecay)
+      weightDecay: weightDecay, useEMA: useEMA, emaMomentum: emaMomentum,
+      emaOverwriteFrequency: emaOverwriteFrequency,
+      gradientAccumulationSteps: gradientAccumulationSteps)
   }
 }

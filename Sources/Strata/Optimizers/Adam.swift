@@ -21,12 +21,17 @@ public final class Adam: Optimizer {
   public convenience init(
     learningRate: Float = 0.001, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-7,
     amsgrad: Bool = false, clipNorm: Float? = nil, clipValue: Float? = nil,
-    globalClipNorm: Float? = nil, weightDecay: Float? = nil, decay: Float = 0
+    globalClipNorm: Float? = nil, weightDecay: Float? = nil, decay: Float = 0, useEMA: Bool = false,
+    emaMomentum: Float = 0.99, emaOverwriteFrequency: Int? = nil,
+    gradientAccumulationSteps: Int? = nil
   ) {
     self.init(
       core: OptimizerCore(
         name: "adam", learningRate: learningRate, clipNorm: clipNorm, clipValue: clipValue,
-        globalClipNorm: globalClipNorm, weightDecay: weightDecay, decay: decay),
+        globalClipNorm: globalClipNorm, weightDecay: weightDecay, decay: decay, useEMA: useEMA,
+        emaMomentum: emaMomentum,
+        emaOverwriteFrequency: emaOverwriteFrequency,
+        gradientAccumulationSteps: gradientAccumulationSteps),
       beta1: beta1, beta2: beta2, epsilon: epsilon, amsgrad: amsgrad)
   }
 
@@ -102,11 +107,15 @@ extension Optimizer where Self == Adam {
   public static func adam(
     learningRate: Float = 0.001, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-7,
     amsgrad: Bool = false, clipNorm: Float? = nil, clipValue: Float? = nil,
-    globalClipNorm: Float? = nil, weightDecay: Float? = nil
+    globalClipNorm: Float? = nil, weightDecay: Float? = nil, useEMA: Bool = false,
+    emaMomentum: Float = 0.99, emaOverwriteFrequency: Int? = nil,
+    gradientAccumulationSteps: Int? = nil
   ) -> Adam {
     Adam(
       learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon, amsgrad: amsgrad,
       clipNorm: clipNorm, clipValue: clipValue, globalClipNorm: globalClipNorm,
-      weightDecay: weightDecay)
+      weightDecay: weightDecay, useEMA: useEMA, emaMomentum: emaMomentum,
+      emaOverwriteFrequency: emaOverwriteFrequency,
+      gradientAccumulationSteps: gradientAccumulationSteps)
   }
 }

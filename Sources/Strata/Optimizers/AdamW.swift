@@ -16,12 +16,17 @@ public final class AdamW: Optimizer {
   public convenience init(
     learningRate: Float = 0.001, weightDecay: Float = 0.004, beta1: Float = 0.9,
     beta2: Float = 0.999, epsilon: Float = 1e-7, amsgrad: Bool = false, clipNorm: Float? = nil,
-    clipValue: Float? = nil, globalClipNorm: Float? = nil, decay: Float = 0
+    clipValue: Float? = nil, globalClipNorm: Float? = nil, decay: Float = 0, useEMA: Bool = false,
+    emaMomentum: Float = 0.99, emaOverwriteFrequency: Int? = nil,
+    gradientAccumulationSteps: Int? = nil
   ) {
     self.init(
       core: OptimizerCore(
         name: "adamw", learningRate: learningRate, clipNorm: clipNorm, clipValue: clipValue,
-        globalClipNorm: globalClipNorm, weightDecay: weightDecay, decay: decay),
+        globalClipNorm: globalClipNorm, weightDecay: weightDecay, decay: decay, useEMA: useEMA,
+        emaMomentum: emaMomentum,
+        emaOverwriteFrequency: emaOverwriteFrequency,
+        gradientAccumulationSteps: gradientAccumulationSteps),
       beta1: beta1, beta2: beta2, epsilon: epsilon, amsgrad: amsgrad)
   }
 
@@ -84,11 +89,15 @@ extension Optimizer where Self == AdamW {
   public static func adamW(
     learningRate: Float = 0.001, weightDecay: Float = 0.004, beta1: Float = 0.9,
     beta2: Float = 0.999, epsilon: Float = 1e-7, amsgrad: Bool = false, clipNorm: Float? = nil,
-    clipValue: Float? = nil, globalClipNorm: Float? = nil
+    clipValue: Float? = nil, globalClipNorm: Float? = nil, useEMA: Bool = false,
+    emaMomentum: Float = 0.99, emaOverwriteFrequency: Int? = nil,
+    gradientAccumulationSteps: Int? = nil
   ) -> AdamW {
     AdamW(
       learningRate: learningRate, weightDecay: weightDecay, beta1: beta1, beta2: beta2,
       epsilon: epsilon, amsgrad: amsgrad, clipNorm: clipNorm, clipValue: clipValue,
-      globalClipNorm: globalClipNorm)
+      globalClipNorm: globalClipNorm, useEMA: useEMA, emaMomentum: emaMomentum,
+      emaOverwriteFrequency: emaOverwriteFrequency,
+      gradientAccumulationSteps: gradientAccumulationSteps)
   }
 }

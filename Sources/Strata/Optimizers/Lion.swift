@@ -13,12 +13,17 @@ public final class Lion: Optimizer {
   /// Creates Lion with Keras's defaults (`learningRate: 0.001`).
   public convenience init(
     learningRate: Float = 0.001, beta1: Float = 0.9, beta2: Float = 0.99, clipNorm: Float? = nil,
-    clipValue: Float? = nil, globalClipNorm: Float? = nil, weightDecay: Float? = nil
+    clipValue: Float? = nil, globalClipNorm: Float? = nil, weightDecay: Float? = nil,
+    useEMA: Bool = false, emaMomentum: Float = 0.99, emaOverwriteFrequency: Int? = nil,
+    gradientAccumulationSteps: Int? = nil
   ) {
     self.init(
       core: OptimizerCore(
         name: "lion", learningRate: learningRate, clipNorm: clipNorm, clipValue: clipValue,
-        globalClipNorm: globalClipNorm, weightDecay: weightDecay),
+        globalClipNorm: globalClipNorm, weightDecay: weightDecay, useEMA: useEMA,
+        emaMomentum: emaMomentum,
+        emaOverwriteFrequency: emaOverwriteFrequency,
+        gradientAccumulationSteps: gradientAccumulationSteps),
       beta1: beta1, beta2: beta2)
   }
 
@@ -71,10 +76,15 @@ extension Optimizer where Self == Lion {
   /// Lion with every argument of its initializer (Keras's `keras.optimizers.Lion`).
   public static func lion(
     learningRate: Float = 0.001, beta1: Float = 0.9, beta2: Float = 0.99, clipNorm: Float? = nil,
-    clipValue: Float? = nil, globalClipNorm: Float? = nil, weightDecay: Float? = nil
+    clipValue: Float? = nil, globalClipNorm: Float? = nil, weightDecay: Float? = nil,
+    useEMA: Bool = false, emaMomentum: Float = 0.99, emaOverwriteFrequency: Int? = nil,
+    gradientAccumulationSteps: Int? = nil
   ) -> Lion {
     Lion(
       learningRate: learningRate, beta1: beta1, beta2: beta2, clipNorm: clipNorm,
-      clipValue: clipValue, globalClipNorm: globalClipNorm, weightDecay: weightDecay)
+      clipValue: clipValue, globalClipNorm: globalClipNorm, weightDecay: weightDecay,
+      useEMA: useEMA, emaMomentum: emaMomentum,
+      emaOverwriteFrequency: emaOverwriteFrequency,
+      gradientAccumulationSteps: gradientAccumulationSteps)
   }
 }

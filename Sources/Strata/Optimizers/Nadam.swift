@@ -17,12 +17,17 @@ public final class Nadam: Optimizer {
   public convenience init(
     learningRate: Float = 0.001, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-7,
     clipNorm: Float? = nil, clipValue: Float? = nil, globalClipNorm: Float? = nil,
-    weightDecay: Float? = nil, decay: Float = 0
+    weightDecay: Float? = nil, decay: Float = 0, useEMA: Bool = false, emaMomentum: Float = 0.99,
+    emaOverwriteFrequency: Int? = nil,
+    gradientAccumulationSteps: Int? = nil
   ) {
     self.init(
       core: OptimizerCore(
         name: "nadam", learningRate: learningRate, clipNorm: clipNorm, clipValue: clipValue,
-        globalClipNorm: globalClipNorm, weightDecay: weightDecay, decay: decay),
+        globalClipNorm: globalClipNorm, weightDecay: weightDecay, decay: decay, useEMA: useEMA,
+        emaMomentum: emaMomentum,
+        emaOverwriteFrequency: emaOverwriteFrequency,
+        gradientAccumulationSteps: gradientAccumulationSteps),
       beta1: beta1, beta2: beta2, epsilon: epsilon)
   }
 
@@ -92,10 +97,15 @@ extension Optimizer where Self == Nadam {
   public static func nadam(
     learningRate: Float = 0.001, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-7,
     clipNorm: Float? = nil, clipValue: Float? = nil, globalClipNorm: Float? = nil,
-    weightDecay: Float? = nil
+    weightDecay: Float? = nil, useEMA: Bool = false, emaMomentum: Float = 0.99,
+    emaOverwriteFrequency: Int? = nil,
+    gradientAccumulationSteps: Int? = nil
   ) -> Nadam {
     Nadam(
       learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon, clipNorm: clipNorm,
-      clipValue: clipValue, globalClipNorm: globalClipNorm, weightDecay: weightDecay)
+      clipValue: clipValue, globalClipNorm: globalClipNorm, weightDecay: weightDecay,
+      useEMA: useEMA, emaMomentum: emaMomentum,
+      emaOverwriteFrequency: emaOverwriteFrequency,
+      gradientAccumulationSteps: gradientAccumulationSteps)
   }
 }

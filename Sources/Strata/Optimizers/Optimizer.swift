@@ -84,8 +84,12 @@ extension Optimizer {
     set { core.learningRateSchedule = newValue }
   }
 
-  /// The number of updates applied so far.
-  public var iterations: Int { core.iterations }
+  /// The number of updates applied so far (Keras's `iterations`): with
+  /// `gradientAccumulationSteps`, the steps divided by it, rounded down; the learning-rate
+  /// schedule sees the steps themselves, as in Keras.
+  public var iterations: Int {
+    core.gradientAccumulationSteps.map { core.iterations / $0 } ?? core.iterations
+  }
 
   /// The learning rate used by the next step: the schedule's rate at `iterations`, or
   /// `learningRate / (1 + decay · iterations)`.
@@ -121,27 +125,122 @@ extension Optimizer {
       )
     }
     try core.bind(to: weights, owner: nil)
-    let clipped = core.clip(gradients)
-    let rate = currentLearningRate
-    let step = core.iterations + 1
-    prepareStep(step)
-    for (weight, gradient) in zip(weights, clipped) {
-      let slots = core.slotBuffers(for: weight, count: slotCount, initialValue: initialSlotValue)
-      if let weightDecay = core.weightDecay, weightDecay != 0 {
-        weight.value.withUnsafeMutableScalars { p in
-          OptimizerUpdate.weightDecay(parameter: p, decay: weightDecay, learningRate: rate)
+    // The rule's step t: the number of this update (Keras's `iterations + 1`).
+    let step = iterations + 1
+    let states = weights.map {
+      core.slotBuffers(for: $0, count: stateSlotCount, initialValue: initialStateValue)
+    }
+    // Gradient accumulation: a step that does not update adds its gradients to the sums; the
+    // updating step uses the mean of the sums and its own gradients, and clears the sums.
+    var gradients = gradients
+    var updates = true
+    if let accumulationSteps = core.gradientAccumulationSteps {
+      let index = accumulatorSlot!
+      updates = (core.iterations + 1) % accumulationSteps == 0
+      for (position, (gradient, state)) in zip(gradients, states).enumerated() {
+        let sums = state.buffers[index]
+        if updates {
+          let summed = gradient.withUnsafeScalars { g in
+            (0..<g.count).map { (g[$0] + sums[$0]) / Float(accumulationSteps) }
+          }
+          gradients[position] = Tensor(shape: gradient.shape, scalars: summed)
+          sums.update(repeating: 0)
+        } else {
+          gradient.withUnsafeScalars { g in
+            for i in 0..<g.count { sums[i] += g[i] }
+          }
         }
       }
-      weight.value.withUnsafeMutableScalars { parameter in
-        gradient.withUnsafeScalars { g in
-          update(
-            parameter: parameter, gradient: g, slots: slots.buffers, learningRate: rate, step: step)
+    }
+    if updates {
+      let clipped = core.clip(gradients)
+      let rate = currentLearningRate
+      prepareStep(step)
+      for ((weight, gradient), state) in zip(zip(weights, clipped), states) {
+        if let weightDecay = core.weightDecay, weightDecay != 0, core.decays(weight) {
+          weight.value.withUnsafeMutableScalars { p in
+            OptimizerUpdate.weightDecay(parameter: p, decay: weightDecay, learningRate: rate)
+          }
+        }
+        let slots = Array(state.buffers.prefix(slotCount))
+        weight.value.withUnsafeMutableScalars { parameter in
+          gradient.withUnsafeScalars { g in
+            update(
+              parameter: parameter, gradient: g, slots: slots, learningRate: rate, step: step)
+          }
         }
       }
-      // Keras projects a constrained weight after its update.
+    }
+    if core.useEMA { updateMovingAverages(of: weights, states: states) }
+    // Keras projects a constrained weight after every step.
+    for weight in weights {
       if let constraint = weight.constraint { weight.value = constraint.applied(to: weight.value) }
     }
     core.iterations += 1
+  }
+
+  /// The rule's slots, then the weights' moving average (`useEMA`), then the sums of the
+  /// accumulated gradients (`gradientAccumulationSteps`): every buffer kept per weight, and
+  /// saved with a model.
+  public var stateSlotCount: Int {
+    slotCount + (core.useEMA ? 1 : 0) + (core.gradientAccumulationSteps != nil ? 1 : 0)
+  }
+
+  /// The index of the moving average among a weight's buffers, when `useEMA`.
+  var averageSlot: Int? { core.useEMA ? slotCount : nil }
+
+  /// The index of the accumulated gradients among a weight's buffers, when accumulating.
+  var accumulatorSlot: Int? {
+    core.gradientAccumulationSteps != nil ? slotCount + (core.useEMA ? 1 : 0) : nil
+  }
+
+  /// The rule's initial value for its slots; 0 for the average and the sums.
+  func initialStateValue(_ index: Int) -> Float {
+    index < slotCount ? initialSlotValue(index) : 0
+  }
+
+  /// `average = m·average + (1 − m)·weight` (m = 0 on the very first step), then, every
+  /// `emaOverwriteFrequency` steps, the weights take their averages — Keras's order.
+  private func updateMovingAverages(of weights: [Weight], states: [SlotBuffers]) {
+    guard let index = averageSlot else { return }
+    let momentum = iterations == 0 ? 0 : core.emaMomentum
+    let keep = 1 - momentum
+    let overwrites = core.emaOverwriteFrequency.map { (iterations + 1) % $0 == 0 } ?? false
+    for (weight, state) in zip(weights, states) {
+      let average = state.buffers[index]
+      weight.value.withUnsafeMutableScalars { parameter in
+        for i in 0..<parameter.count {
+          average[i] = momentum * average[i] + keep * parameter[i]
+          if overwrites { parameter[i] = average[i] }
+        }
+      }
+    }
+  }
+
+  /// With `useEMA`, sets each of `weights` that has an average to it, as Keras's
+  /// `finalize_variable_values` does when `fit` ends.
+  func finalizeWeights(_ weights: [Weight]) {
+    guard let index = averageSlot else { return }
+    for weight in weights {
+      let buffers = core.slotBuffersIfPresent(for: weight)?.buffers
+      guard let buffers, buffers.count > index else { continue }
+      let average = buffers[index]
+      weight.value.withUnsafeMutableScalars { parameter in
+        _ = parameter.update(fromContentsOf: UnsafeBufferPointer(average))
+      }
+    }
+  }
+
+  /// Leaves `weights`, and every weight whose name contains one of `names` (`["bias"]`), out
+  /// of the decoupled weight decay, as Keras's `exclude_from_weight_decay(var_list,
+  /// var_names)`. As in Keras, call it before the optimizer's first update; later it throws.
+  public func excludeFromWeightDecay(weights: [Weight] = [], names: [String] = []) throws {
+    guard !core.isBound else {
+      throw StrataError(
+        .invalidState,
+        "`exclude_from_weight_decay()` can only be configured before the optimizer is built.")
+    }
+    core.weightDecayExclusions = (Set(weights.map(\.id)), names)
   }
 
   /// Throws unless the options are usable: a non-negative learning rate, at most one positive

@@ -19,8 +19,24 @@ public final class OptimizerCore {
   /// Time-based learning-rate decay as in Keras 2 and the books:
   /// `lr_t = learningRate / (1 + decay · iterations)`.
   public let decay: Float
+  /// Whether to keep an exponential moving average of the weights (Keras's `use_ema`); the
+  /// weights take its value every ``emaOverwriteFrequency`` steps and at the end of `fit`.
+  public let useEMA: Bool
+  /// The average's momentum: `average = m·average + (1 − m)·weight` after each step, the first
+  /// step taking the weight itself (Keras's `ema_momentum`, default 0.99).
+  public let emaMomentum: Float
+  /// Every how many steps the weights are overwritten by their average (Keras's
+  /// `ema_overwrite_frequency`); `nil`: only when `fit` ends.
+  public let emaOverwriteFrequency: Int?
+  /// Sum the gradients of this many steps and update once, with their mean, on every
+  /// `gradientAccumulationSteps`-th step (Keras's `gradient_accumulation_steps`, at least 2);
+  /// the other steps leave the weights and the rule's slots unchanged but count as
+  /// `iterations`, as in Keras.
+  public let gradientAccumulationSteps: Int?
   /// A schedule that replaces `learningRate` when set (Keras's `learning_rate=schedule`).
   public var learningRateSchedule: (any LearningRateSchedule)?
+  /// Weights the decoupled weight decay leaves alone (``Optimizer/excludeFromWeightDecay(weights:names:)``).
+  var weightDecayExclusions: (identities: Set<UInt64>, nameFragments: [String]) = ([], [])
   /// The number of updates applied so far.
   public internal(set) var iterations: Int = 0
   /// State scalars of the rule that are neither slots nor the step count (Nadam's running
@@ -35,7 +51,9 @@ public final class OptimizerCore {
   /// Sets the options shared by every optimizer.
   public init(
     name: String, learningRate: Float, clipNorm: Float? = nil, clipValue: Float? = nil,
-    globalClipNorm: Float? = nil, weightDecay: Float? = nil, decay: Float = 0
+    globalClipNorm: Float? = nil, weightDecay: Float? = nil, decay: Float = 0,
+    useEMA: Bool = false, emaMomentum: Float = 0.99, emaOverwriteFrequency: Int? = nil,
+    gradientAccumulationSteps: Int? = nil
   ) {
     self.name = name
     self.learningRate = learningRate
@@ -44,11 +62,16 @@ public final class OptimizerCore {
     self.globalClipNorm = globalClipNorm
     self.weightDecay = weightDecay
     self.decay = decay
+    self.useEMA = useEMA
+    self.emaMomentum = emaMomentum
+    self.emaOverwriteFrequency = emaOverwriteFrequency
+    self.gradientAccumulationSteps = gradientAccumulationSteps
   }
 
   /// Reads the shared options from an optimizer's configuration: `name` (default `name`),
   /// `learning_rate` (a number or a schedule; default `learningRate`), `clipnorm`,
-  /// `clipvalue`, `global_clipnorm`, `weight_decay` and `decay`.
+  /// `clipvalue`, `global_clipnorm`, `weight_decay`, `decay`, `use_ema`, `ema_momentum`,
+  /// `ema_overwrite_frequency` and `gradient_accumulation_steps`.
   public convenience init(configuration: Configuration, name: String, learningRate: Float) throws {
     var schedule: (any LearningRateSchedule)? = nil
     var rate = learningRate
@@ -64,7 +87,11 @@ public final class OptimizerCore {
       clipValue: try configuration.value("clipvalue"),
       globalClipNorm: try configuration.value("global_clipnorm"),
       weightDecay: try configuration.value("weight_decay"),
-      decay: try configuration.value("decay", default: 0))
+      decay: try configuration.value("decay", default: 0),
+      useEMA: try configuration.value("use_ema", default: false),
+      emaMomentum: try configuration.value("ema_momentum", default: 0.99),
+      emaOverwriteFrequency: try configuration.value("ema_overwrite_frequency"),
+      gradientAccumulationSteps: try configuration.value("gradient_accumulation_steps"))
     learningRateSchedule = schedule
   }
 
@@ -74,6 +101,9 @@ public final class OptimizerCore {
     var configuration: Configuration = [
       "name": name, "learning_rate": learningRate, "clipnorm": clipNorm, "clipvalue": clipValue,
       "global_clipnorm": globalClipNorm, "weight_decay": weightDecay, "decay": decay,
+      "use_ema": useEMA, "ema_momentum": emaMomentum,
+      "ema_overwrite_frequency": emaOverwriteFrequency,
+      "gradient_accumulation_steps": gradientAccumulationSteps,
     ]
     if let learningRateSchedule {
       configuration["learning_rate"] = Registry.reference(to: learningRateSchedule)
@@ -116,8 +146,36 @@ public final class OptimizerCore {
         "Optimizer \(name): expected a non-negative `weightDecay`. Received: weightDecay=\(weightDecay)"
       )
     }
+    if let steps = gradientAccumulationSteps, steps < 2 {
+      throw StrataError(
+        .invalidArgument,
+        "`gradient_accumulation_steps` must be an integer >= 2. Received: gradient_accumulation_steps=\(steps)"
+      )
+    }
+    if useEMA {
+      guard emaMomentum >= 0, emaMomentum <= 1 else {
+        throw StrataError(
+          .invalidArgument,
+          "`ema_momentum` must be in the range [0, 1]. Received: ema_momentum=\(emaMomentum)")
+      }
+      if let frequency = emaOverwriteFrequency, frequency < 1 {
+        throw StrataError(
+          .invalidArgument,
+          "`ema_overwrite_frequency` must be an integer >= 1 or None. Received: ema_overwrite_frequency=\(frequency)"
+        )
+      }
+    }
     try learningRateSchedule?.validate()
   }
+
+  /// Whether the decoupled weight decay applies to `weight`.
+  func decays(_ weight: Weight) -> Bool {
+    !weightDecayExclusions.identities.contains(weight.id)
+      && !weightDecayExclusions.nameFragments.contains { weight.name.contains($0) }
+  }
+
+  /// Whether the optimizer has updated any weights yet.
+  var isBound: Bool { boundWeights != nil }
 
   /// Ties the optimizer to `weights` on first use; throws if it already updates others.
   /// `owner` names the model in the error.
@@ -150,6 +208,9 @@ public final class OptimizerCore {
     slotStore[weight.id] = slots
     return slots
   }
+
+  /// The buffers of `weight`, if it has been updated.
+  func slotBuffersIfPresent(for weight: Weight) -> SlotBuffers? { slotStore[weight.id] }
 
   /// The slots of `weight`, in order (empty before its first update).
   func slots(for weight: Weight) -> [Tensor] {

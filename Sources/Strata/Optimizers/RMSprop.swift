@@ -19,12 +19,17 @@ public final class RMSprop: Optimizer {
   public convenience init(
     learningRate: Float = 0.001, rho: Float = 0.9, momentum: Float = 0, epsilon: Float = 1e-7,
     centered: Bool = false, clipNorm: Float? = nil, clipValue: Float? = nil,
-    globalClipNorm: Float? = nil, weightDecay: Float? = nil, decay: Float = 0
+    globalClipNorm: Float? = nil, weightDecay: Float? = nil, decay: Float = 0, useEMA: Bool = false,
+    emaMomentum: Float = 0.99, emaOverwriteFrequency: Int? = nil,
+    gradientAccumulationSteps: Int? = nil
   ) {
     self.init(
       core: OptimizerCore(
         name: "rmsprop", learningRate: learningRate, clipNorm: clipNorm, clipValue: clipValue,
-        globalClipNorm: globalClipNorm, weightDecay: weightDecay, decay: decay),
+        globalClipNorm: globalClipNorm, weightDecay: weightDecay, decay: decay, useEMA: useEMA,
+        emaMomentum: emaMomentum,
+        emaOverwriteFrequency: emaOverwriteFrequency,
+        gradientAccumulationSteps: gradientAccumulationSteps),
       rho: rho, momentum: momentum, epsilon: epsilon, centered: centered)
   }
 
@@ -79,11 +84,15 @@ extension Optimizer where Self == RMSprop {
   public static func rmsprop(
     learningRate: Float = 0.001, rho: Float = 0.9, momentum: Float = 0, epsilon: Float = 1e-7,
     centered: Bool = false, clipNorm: Float? = nil, clipValue: Float? = nil,
-    globalClipNorm: Float? = nil, weightDecay: Float? = nil
+    globalClipNorm: Float? = nil, weightDecay: Float? = nil, useEMA: Bool = false,
+    emaMomentum: Float = 0.99, emaOverwriteFrequency: Int? = nil,
+    gradientAccumulationSteps: Int? = nil
   ) -> RMSprop {
     RMSprop(
       learningRate: learningRate, rho: rho, momentum: momentum, epsilon: epsilon,
       centered: centered, clipNorm: clipNorm, clipValue: clipValue, globalClipNorm: globalClipNorm,
-      weightDecay: weightDecay)
+      weightDecay: weightDecay, useEMA: useEMA, emaMomentum: emaMomentum,
+      emaOverwriteFrequency: emaOverwriteFrequency,
+      gradientAccumulationSteps: gradientAccumulationSteps)
   }
 }

@@ -14,12 +14,17 @@ public final class SGD: Optimizer {
   public convenience init(
     learningRate: Float = 0.01, momentum: Float = 0, nesterov: Bool = false,
     clipNorm: Float? = nil, clipValue: Float? = nil, globalClipNorm: Float? = nil,
-    weightDecay: Float? = nil, decay: Float = 0
+    weightDecay: Float? = nil, decay: Float = 0, useEMA: Bool = false, emaMomentum: Float = 0.99,
+    emaOverwriteFrequency: Int? = nil,
+    gradientAccumulationSteps: Int? = nil
   ) {
     self.init(
       core: OptimizerCore(
         name: "sgd", learningRate: learningRate, clipNorm: clipNorm, clipValue: clipValue,
-        globalClipNorm: globalClipNorm, weightDecay: weightDecay, decay: decay),
+        globalClipNorm: globalClipNorm, weightDecay: weightDecay, decay: decay, useEMA: useEMA,
+        emaMomentum: emaMomentum,
+        emaOverwriteFrequency: emaOverwriteFrequency,
+        gradientAccumulationSteps: gradientAccumulationSteps),
       momentum: momentum, nesterov: nesterov)
   }
 
@@ -73,10 +78,15 @@ extension Optimizer where Self == SGD {
   /// `decay` argument Keras 3 ignores is left out).
   public static func sgd(
     learningRate: Float = 0.01, momentum: Float = 0, nesterov: Bool = false, clipNorm: Float? = nil,
-    clipValue: Float? = nil, globalClipNorm: Float? = nil, weightDecay: Float? = nil
+    clipValue: Float? = nil, globalClipNorm: Float? = nil, weightDecay: Float? = nil,
+    useEMA: Bool = false, emaMomentum: Float = 0.99, emaOverwriteFrequency: Int? = nil,
+    gradientAccumulationSteps: Int? = nil
   ) -> SGD {
     SGD(
       learningRate: learningRate, momentum: momentum, nesterov: nesterov, clipNorm: clipNorm,
-      clipValue: clipValue, globalClipNorm: globalClipNorm, weightDecay: weightDecay)
+      clipValue: clipValue, globalClipNorm: globalClipNorm, weightDecay: weightDecay,
+      useEMA: useEMA, emaMomentum: emaMomentum,
+      emaOverwriteFrequency: emaOverwriteFrequency,
+      gradientAccumulationSteps: gradientAccumulationSteps)
   }
 }

@@ -343,16 +343,11 @@ struct KerasModelFile {
     }
     var optimizerConfiguration: Configuration = try optimizerEntry.value(
       "config", default: Configuration())
-    if try optimizerConfiguration.value("use_ema", default: false) {
-      throw StrataError(
-        .fileFormat, "Keras argument 'use_ema' of the optimizer is not supported by Strata")
-    }
     if case .object(let schedule)? = optimizerConfiguration["learning_rate"] {
       var strataSchedule = schedule
       strataSchedule["module"] = .string("Strata")
       optimizerConfiguration["learning_rate"] = .object(strataSchedule)
     }
-    optimizerConfiguration["use_ema"] = nil
     let optimizer = try instantiate(
       optimizerClass, configuration: optimizerConfiguration, as: (any Optimizer).self,
       role: "an optimizer", owner: "optimizer '\(optimizerClass)'")

@@ -293,7 +293,7 @@ extension Sequential {
             "optimizer slot '\(slotName)' has shape \(slot.shape) or holds NaN; expected finite values of shape \(weight.shape)"
           )
         }
-        if optimizer.slotIsNonNegative(values.count),
+        if values.count < optimizer.slotCount, optimizer.slotIsNonNegative(values.count),
           let index = slot.scalars.firstIndex(where: { $0 < 0 })
         {
           throw StrataError(
@@ -304,10 +304,11 @@ extension Sequential {
         used.insert(slotName)
         values.append(slot)
       }
-      guard values.isEmpty || values.count == optimizer.slotCount || !weight.isTrainable else {
+      guard values.isEmpty || values.count == optimizer.stateSlotCount || !weight.isTrainable
+      else {
         throw StrataError(
           .fileFormat,
-          "weight '\(weightName)' has \(values.count) optimizer slots, \(optimizer.name) keeps \(optimizer.slotCount)"
+          "weight '\(weightName)' has \(values.count) optimizer slots, \(optimizer.name) keeps \(optimizer.stateSlotCount)"
         )
       }
       slots.append(values)
