@@ -208,6 +208,41 @@ STRATA_ALWAYS_INLINE void lion_body(long n, float *restrict p, const float *rest
   }
 }
 
+// Keras's FTRL-Proximal step. `twiceL2` is 2·(l2 + β/(2·lr)), `twiceShrinkage` 2·l2_shrinkage;
+// `power` is −learning_rate_power, taken with a square root when it is ½ (the default), so
+// the loop vectorises.
+STRATA_ALWAYS_INLINE void ftrl_body(long n, float *restrict p, const float *restrict g,
+                                    float *restrict accumulator, float *restrict linear, float lr,
+                                    float power, float l1, float twiceL2, float twiceShrinkage) {
+  if (power == 0.5f) {
+    for (long i = 0; i < n; i++) {
+      float gi = g[i], pi = p[i], old = accumulator[i];
+      float shrunk = gi + twiceShrinkage * pi;
+      float updated = old + gi * gi;
+      float rootNew = sqrtf(updated), rootOld = sqrtf(old);
+      float l = linear[i] + (shrunk - ((rootNew - rootOld) / lr) * pi);
+      float quadratic = rootNew / lr + twiceL2;
+      float clipped = l < -l1 ? -l1 : (l > l1 ? l1 : l);
+      linear[i] = l;
+      p[i] = (clipped - l) / quadratic;
+      accumulator[i] = updated;
+    }
+    return;
+  }
+  for (long i = 0; i < n; i++) {
+    float gi = g[i], pi = p[i], old = accumulator[i];
+    float shrunk = gi + twiceShrinkage * pi;
+    float updated = old + gi * gi;
+    float powerNew = powf(updated, power), powerOld = powf(old, power);
+    float l = linear[i] + (shrunk - ((powerNew - powerOld) / lr) * pi);
+    float quadratic = powerNew / lr + twiceL2;
+    float clipped = l < -l1 ? -l1 : (l > l1 ? l1 : l);
+    linear[i] = l;
+    p[i] = (clipped - l) / quadratic;
+    accumulator[i] = updated;
+  }
+}
+
 STRATA_ALWAYS_INLINE void decay_body(long n, float *restrict p, float decay, float lr) {
   for (long i = 0; i < n; i++) p[i] = p[i] - p[i] * decay * lr;
 }
@@ -228,6 +263,9 @@ STRATA_ALWAYS_INLINE void decay_body(long n, float *restrict p, float decay, flo
 #define LION_PARAMETERS                                                                        \
   (long n, float *restrict p, const float *restrict g, float *restrict m, float lr, float beta1, \
    float beta2)
+#define FTRL_PARAMETERS                                                                        \
+  (long n, float *restrict p, const float *restrict g, float *restrict accumulator,            \
+   float *restrict linear, float lr, float power, float l1, float twiceL2, float twiceShrinkage)
 #define DECAY_PARAMETERS (long n, float *restrict p, float decay, float lr)
 
 STRATA_MULTIVERSION(adagrad, ADAGRAD_PARAMETERS, (n, p, g, accumulator, lr, epsilon))
@@ -239,6 +277,8 @@ STRATA_MULTIVERSION(nadam, NADAM_PARAMETERS,
                     (n, p, g, m, u, lr, beta1, beta2, current, next, product, productNext,
                      secondCorrection, epsilon))
 STRATA_MULTIVERSION(lion, LION_PARAMETERS, (n, p, g, m, lr, beta1, beta2))
+STRATA_MULTIVERSION(ftrl, FTRL_PARAMETERS,
+                    (n, p, g, accumulator, linear, lr, power, l1, twiceL2, twiceShrinkage))
 STRATA_MULTIVERSION(decay, DECAY_PARAMETERS, (n, p, decay, lr))
 
 void strata_adagrad_update ADAGRAD_PARAMETERS {
@@ -259,5 +299,9 @@ void strata_nadam_update NADAM_PARAMETERS {
 }
 
 void strata_lion_update LION_PARAMETERS { lion_dispatch(n, p, g, m, lr, beta1, beta2); }
+
+void strata_ftrl_update FTRL_PARAMETERS {
+  ftrl_dispatch(n, p, g, accumulator, linear, lr, power, l1, twiceL2, twiceShrinkage);
+}
 
 void strata_weight_decay DECAY_PARAMETERS { decay_dispatch(n, p, decay, lr); }

@@ -5,7 +5,7 @@ import Testing
 /// x = arange(24).reshape(8, 3) / 10 − 1, y = (arange(16).reshape(8, 2) % 5) / 4,
 /// `Dense(2)` with kernel [[0.1, −0.2], [0.3, 0.4], [−0.5, 0.2]] and bias [0.05, −0.1], "mse",
 /// fit(batch_size=3, epochs=2, shuffle=False): three batches (3, 3, 2) per epoch.
-private func optionsProblem() throws -> (Sequential, Tensor, Tensor) {
+func optionsProblem() throws -> (Sequential, Tensor, Tensor) {
   let model = Sequential {
     Input(shape: [3])
     Dense(units: 2)
@@ -18,7 +18,7 @@ private func optionsProblem() throws -> (Sequential, Tensor, Tensor) {
 
 /// Trains the problem with `optimizer` and checks History, `iterations` and the weights
 /// against Keras's.
-private func expectKerasRun(
+func expectKerasRun(
   _ optimizer: any Optimizer, losses: [Float], iterations: Int, weights: [Float],
   sourceLocation: SourceLocation = #_sourceLocation
 ) throws {

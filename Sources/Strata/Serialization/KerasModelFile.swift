@@ -32,7 +32,7 @@ struct KerasModelFile {
 
   /// Keras optimizer classes Strata has (same names).
   static let optimizerTypes: Set<String> = [
-    "SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Adadelta", "Adamax", "Nadam", "Lion",
+    "SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Adadelta", "Adamax", "Nadam", "Lion", "Ftrl",
   ]
 
   /// Keras loss classes Strata has (same names), and Keras's string identifiers for them.

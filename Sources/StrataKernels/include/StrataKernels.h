@@ -78,6 +78,13 @@ void strata_adamax_update(long n, float *p, const float *g, float *m, float *u, 
 void strata_lion_update(long n, float *p, const float *g, float *m, float lr, float beta1,
                         float beta2);
 
+/// One FTRL-Proximal step (Keras's `Ftrl`): `a' = a + g²`,
+/// `linear += g + twiceShrinkage·p − (a'^power − a^power)/lr · p`,
+/// `p = (clip(linear, −l1, l1) − linear) / (a'^power/lr + twiceL2)`, with `power` =
+/// −learning_rate_power and `twiceL2` = 2·(l2 + β/(2·lr)).
+void strata_ftrl_update(long n, float *p, const float *g, float *accumulator, float *linear,
+                        float lr, float power, float l1, float twiceL2, float twiceShrinkage);
+
 /// One Nadam step (Keras's): `m += (g − m)(1 − β₁)`, `u += (g² − u)(1 − β₂)`,
 /// `m̂ = next · m / (1 − productNext) + (1 − current) · g / (1 − product)`,
 /// `û = u / secondCorrection`, `p −= m̂ · lr / (√û + ε)`.

@@ -131,6 +131,25 @@ public enum OptimizerUpdate {
     }
   }
 
+  /// One FTRL-Proximal step, as Keras's `Ftrl`: `a' = a + g²`,
+  /// `linear += g + 2s·p − (a'^power − a^power)/lr · p`,
+  /// `p = (clip(linear, −l1, l1) − linear) / (a'^power/lr + 2·l2)`, where `power` is
+  /// −`learning_rate_power`, `s` the L2 shrinkage and `l2` already includes `β/(2·lr)`.
+  public static func ftrl(
+    parameter: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>,
+    accumulator: UnsafeMutableBufferPointer<Float>, linear: UnsafeMutableBufferPointer<Float>,
+    learningRate: Float, power: Float, l1: Float, twiceL2: Float, twiceShrinkage: Float
+  ) {
+    let count = checkedCount(parameter, gradient, [accumulator, linear], "ftrl")
+    let (p, g) = (parameter.baseAddress, gradient.baseAddress)
+    let (a, l) = (accumulator.baseAddress, linear.baseAddress)
+    forChunks(count) { start, length in
+      strata_ftrl_update(
+        length, p! + start, g! + start, a! + start, l! + start, learningRate, power, l1,
+        twiceL2, twiceShrinkage)
+    }
+  }
+
   /// One Lion step, as Keras's: `p −= lr · sign(β₁m + (1 − β₁)g)`, then
   /// `m = β₂m + (1 − β₂)g`.
   public static func lion(
