@@ -66,7 +66,7 @@ struct KerasModelFile {
   static let metricTypes: [String: String] = {
     var types: [String: String] = [:]
     for name in [
-      "Accuracy", "AUC", "BinaryAccuracy", "CategoricalAccuracy", "Precision", "R2Score",
+      "Accuracy", "AUC", "BinaryAccuracy", "CategoricalAccuracy", "MeanIoU", "Precision", "R2Score",
       "Recall", "RootMeanSquaredError",
       "SparseCategoricalAccuracy", "SparseTopKCategoricalAccuracy", "TopKCategoricalAccuracy",
     ] {
