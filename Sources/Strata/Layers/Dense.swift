@@ -19,6 +19,9 @@ public final class Dense: Layer, OutputActivationLayer, MaskAwareLayer, Configur
   public let regularizer: Regularizer?
   /// The bias's penalty.
   public let biasRegularizer: Regularizer?
+  /// A penalty of the layer's output (after the activation), Keras's `activity_regularizer`:
+  /// added to the loss divided by the batch size.
+  public let activityRegularizer: Regularizer?
   /// The kernel's projection after each update (Keras's `kernel_constraint`).
   public let kernelConstraint: Constraint?
   /// The bias's projection after each update (Keras's `bias_constraint`).
@@ -38,8 +41,10 @@ public final class Dense: Layer, OutputActivationLayer, MaskAwareLayer, Configur
     activation: ActivationFunction = .linear, useBias: Bool = true,
     kernelInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros,
     regularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
-    kernelConstraint: Constraint? = nil, biasConstraint: Constraint? = nil, name: String = ""
+    activityRegularizer: Regularizer? = nil, kernelConstraint: Constraint? = nil,
+    biasConstraint: Constraint? = nil, name: String = ""
   ) {
+    self.activityRegularizer = activityRegularizer
     self.units = units
     self.kernelConstraint = kernelConstraint
     self.biasConstraint = biasConstraint
@@ -105,15 +110,26 @@ public final class Dense: Layer, OutputActivationLayer, MaskAwareLayer, Configur
 
   /// `activation(input · kernel + bias)`, in one fused op for rank-2 inputs.
   public func call(_ input: Tensor, context: inout LayerContext) throws -> Tensor {
+    let output: Tensor
     if let elementwise = activation.elementwise {
-      return try affine(input, context: &context, fusing: elementwise)
+      output = try affine(input, context: &context, fusing: elementwise)
+    } else {
+      output = activation(try affine(input, context: &context, fusing: .linear))
     }
-    return activation(try affine(input, context: &context, fusing: .linear))
+    if let activityRegularizer {
+      context.addActivityPenalty(of: output, regularizer: activityRegularizer)
+    }
+    return output
   }
 
-  /// The output before the activation (the logits of a softmax or sigmoid layer).
+  /// The output before the activation (the logits of a softmax or sigmoid layer); an
+  /// activity penalty is still taken of the activated output.
   func callBeforeActivation(_ input: Tensor, context: inout LayerContext) throws -> Tensor {
-    try affine(input, context: &context, fusing: .linear)
+    let logits = try affine(input, context: &context, fusing: .linear)
+    if let activityRegularizer {
+      context.addActivityPenalty(of: activation(logits), regularizer: activityRegularizer)
+    }
+    return logits
   }
 
   /// The activation applied last.
@@ -148,6 +164,7 @@ extension Dense {
       "units": units, "activation": activation, "use_bias": useBias,
       "kernel_initializer": kernelInitializer, "bias_initializer": biasInitializer,
       "kernel_regularizer": regularizer, "bias_regularizer": biasRegularizer,
+      "activity_regularizer": activityRegularizer,
       "kernel_constraint": kernelConstraint, "bias_constraint": biasConstraint,
     ]
   }
@@ -162,6 +179,7 @@ extension Dense {
       biasInitializer: try configuration.value("bias_initializer", default: .zeros),
       regularizer: try configuration.value("kernel_regularizer"),
       biasRegularizer: try configuration.value("bias_regularizer"),
+      activityRegularizer: try configuration.value("activity_regularizer"),
       kernelConstraint: try configuration.value("kernel_constraint"),
       biasConstraint: try configuration.value("bias_constraint"))
   }

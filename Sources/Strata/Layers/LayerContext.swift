@@ -15,6 +15,9 @@ public struct LayerContext {
   /// drops it at a layer without `supports_masking`); `nil` when no mask flows.
   public var mask: Tensor?
   var substitutes: [ObjectIdentifier: Tensor] = [:]
+  /// The activity penalties of this call's layers (Keras's `activity_regularizer` losses),
+  /// before the division by the batch size.
+  var activityPenalties: [Tensor] = []
   var pendingUpdates: [(Weight, Tensor)] = []
 
   /// A context for a call in training or inference mode.
@@ -35,6 +38,21 @@ public struct LayerContext {
   /// state such as BatchNormalization's moving statistics).
   public mutating func assign(_ value: Tensor, to weight: Weight) {
     pendingUpdates.append((weight, value.detached))
+  }
+
+  /// Records `regularizer`'s penalty of a layer's `output`, Keras's activity regularization
+  /// (added to the loss divided by the batch size, in training and evaluation).
+  mutating func addActivityPenalty(of output: Tensor, regularizer: Regularizer) {
+    activityPenalties.append(regularizer.penalty(output))
+  }
+
+  /// The recorded activity penalties divided by `batchSize` (Keras's `divide_no_nan`), and
+  /// forgets them; `nil` when there are none.
+  mutating func takeActivityPenalty(batchSize: Int) -> Tensor? {
+    guard let first = activityPenalties.first else { return nil }
+    let total = activityPenalties.dropFirst().reduce(first, +)
+    activityPenalties.removeAll()
+    return batchSize > 0 ? total / Float(batchSize) : total * 0
   }
 
   /// Applies the requested assignments.

@@ -142,9 +142,12 @@ extension Sequential {
         x, y, sampleWeight: sampleWeight, loss: configuration.loss, context: &tape)
       output = result.output
       outputMask = result.outputMask
-      let weighted = configuration.lossWeight.map { result.loss * $0 } ?? result.loss
-      if let penalty = regularizationPenalty(context: tape) { return weighted + penalty }
-      return weighted
+      var total = configuration.lossWeight.map { result.loss * $0 } ?? result.loss
+      if let penalty = regularizationPenalty(context: tape) { total = total + penalty }
+      if let activity = tape.takeActivityPenalty(batchSize: x.shape[0]) {
+        total = total + activity
+      }
+      return total
     }
     context = tape
     return (value, gradients, output, outputMask)
@@ -237,6 +240,8 @@ extension Sequential {
       joined(values), sampleWeight: sampleWeight, mask: joinedMasks(masks))
     if let weight = configuration.lossWeight { total = total * weight }
     if let penalty = regularizationPenalty(context: context) { total = total + penalty }
+    // Summed over the slices, the penalties are those of the whole batch.
+    if let activity = context.takeActivityPenalty(batchSize: count) { total = total + activity }
     return (total.scalar, joined(outputs), joinedMasks(outputMasks))
   }
 }
