@@ -299,6 +299,13 @@ struct ONNXExporter {
     case let normalization as BatchNormalization:
       guard let mean = normalization.movingMean, let variance = normalization.movingVariance
       else { throw unbuiltLayerError(normalization) }
+      guard try normalization.featureIndex(rank: input.shape.count + 1) == input.shape.count
+      else {
+        throw StrataError(
+          .invalidArgument,
+          "ONNX export: layer '\(normalization.name)' (BatchNormalization) normalises axis \(normalization.axis), not the last one; Strata exports the channels-last form only"
+        )
+      }
       let x = input.shape.count == 1 ? input : channelsFirst(input)
       let channels = mean.value.shape
       let scale = constant(
