@@ -19,6 +19,8 @@ func runOptimizerBenchmark(rounds: Int = 7) throws {
     ("adadelta", { Adadelta() }),
     ("adamax", { Adamax() }),
     ("nadam", { Nadam() }),
+    ("lion", { Lion() }),
+    ("ftrl", { Ftrl() }),
   ]
   var states: [(name: String, optimizer: any Optimizer, model: Sequential)] = []
   for (name, make) in optimizers {

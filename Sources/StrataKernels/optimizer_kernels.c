@@ -27,29 +27,42 @@
 #define ROOT(x) sqrtf(x)
 #endif
 
+// One Adam loop; `decays` first applies the decoupled weight decay `p − p·decay·lr` to each
+// weight in the same pass (AdamW), the bits of the separate decay pass. The flags are
+// constants at every call, so each combination compiles to its own loop.
+STRATA_ALWAYS_INLINE void adam_loop(long n, float *restrict p, const float *restrict g,
+                                    float *restrict m, float *restrict v, float *restrict vmax,
+                                    float alpha, float keep1, float keep2, float epsilon,
+                                    float decay, float decayRate, int amsgrad, int decays) {
+  for (long i = 0; i < n; i++) {
+    float gi = g[i];
+    float pi = p[i];
+    if (decays) pi = pi - pi * decay * decayRate;
+    float mi = m[i] + (gi - m[i]) * keep1;
+    float vi = v[i] + (gi * gi - v[i]) * keep2;
+    m[i] = mi;
+    v[i] = vi;
+    float root = vi;
+    if (amsgrad) {
+      root = vmax[i] > vi ? vmax[i] : vi;
+      vmax[i] = root;
+    }
+    p[i] = pi - alpha * mi / (ROOT(root) + epsilon);
+  }
+}
+
 STRATA_ALWAYS_INLINE void adam_body(long n, float *restrict p, const float *restrict g,
-                             float *restrict m, float *restrict v, float *restrict vmax,
-                             float alpha, float keep1, float keep2, float epsilon) {
-  if (vmax) {
-    for (long i = 0; i < n; i++) {
-      float gi = g[i];
-      float mi = m[i] + (gi - m[i]) * keep1;
-      float vi = v[i] + (gi * gi - v[i]) * keep2;
-      float top = vmax[i] > vi ? vmax[i] : vi;
-      m[i] = mi;
-      v[i] = vi;
-      vmax[i] = top;
-      p[i] = p[i] - alpha * mi / (ROOT(top) + epsilon);
-    }
+                                    float *restrict m, float *restrict v, float *restrict vmax,
+                                    float alpha, float keep1, float keep2, float epsilon,
+                                    float decay, float decayRate) {
+  if (vmax && decay != 0) {
+    adam_loop(n, p, g, m, v, vmax, alpha, keep1, keep2, epsilon, decay, decayRate, 1, 1);
+  } else if (vmax) {
+    adam_loop(n, p, g, m, v, vmax, alpha, keep1, keep2, epsilon, 0, 0, 1, 0);
+  } else if (decay != 0) {
+    adam_loop(n, p, g, m, v, vmax, alpha, keep1, keep2, epsilon, decay, decayRate, 0, 1);
   } else {
-    for (long i = 0; i < n; i++) {
-      float gi = g[i];
-      float mi = m[i] + (gi - m[i]) * keep1;
-      float vi = v[i] + (gi * gi - v[i]) * keep2;
-      m[i] = mi;
-      v[i] = vi;
-      p[i] = p[i] - alpha * mi / (ROOT(vi) + epsilon);
-    }
+    adam_loop(n, p, g, m, v, vmax, alpha, keep1, keep2, epsilon, 0, 0, 0, 0);
   }
 }
 
@@ -112,21 +125,23 @@ STRATA_ALWAYS_INLINE void sgd_body(long n, float *restrict p, const float *restr
    float momentum, int nesterov)
 #define ADAM_PARAMETERS                                                                        \
   (long n, float *restrict p, const float *restrict g, float *restrict m, float *restrict v,    \
-   float *restrict vmax, float alpha, float keep1, float keep2, float epsilon)
+   float *restrict vmax, float alpha, float keep1, float keep2, float epsilon, float decay,     \
+   float decayRate)
 #define RMSPROP_PARAMETERS                                                                     \
   (long n, float *restrict p, const float *restrict g, float *restrict average,                 \
    float *restrict velocity, float *restrict mean, float lr, float rho, float momentum,         \
    float epsilon)
 
 STRATA_MULTIVERSION(sgd, SGD_PARAMETERS, (n, p, g, velocity, lr, momentum, nesterov))
-STRATA_MULTIVERSION(adam, ADAM_PARAMETERS, (n, p, g, m, v, vmax, alpha, keep1, keep2, epsilon))
+STRATA_MULTIVERSION(adam, ADAM_PARAMETERS,
+                    (n, p, g, m, v, vmax, alpha, keep1, keep2, epsilon, decay, decayRate))
 STRATA_MULTIVERSION(rmsprop, RMSPROP_PARAMETERS,
                     (n, p, g, average, velocity, mean, lr, rho, momentum, epsilon))
 
 void strata_sgd_update SGD_PARAMETERS { sgd_dispatch(n, p, g, velocity, lr, momentum, nesterov); }
 
 void strata_adam_update ADAM_PARAMETERS {
-  adam_dispatch(n, p, g, m, v, vmax, alpha, keep1, keep2, epsilon);
+  adam_dispatch(n, p, g, m, v, vmax, alpha, keep1, keep2, epsilon, decay, decayRate);
 }
 
 void strata_rmsprop_update RMSPROP_PARAMETERS {
@@ -219,7 +234,7 @@ STRATA_ALWAYS_INLINE void ftrl_body(long n, float *restrict p, const float *rest
       float gi = g[i], pi = p[i], old = accumulator[i];
       float shrunk = gi + twiceShrinkage * pi;
       float updated = old + gi * gi;
-      float rootNew = sqrtf(updated), rootOld = sqrtf(old);
+      float rootNew = ROOT(updated), rootOld = ROOT(old);
       float l = linear[i] + (shrunk - ((rootNew - rootOld) / lr) * pi);
       float quadratic = rootNew / lr + twiceL2;
       float clipped = l < -l1 ? -l1 : (l > l1 ? l1 : l);

@@ -86,16 +86,28 @@ static void optimizers(void) {
   record("sgd nesterov", p, N);
   start_step();
   float m0 = s1[5], v0 = s2[5], p0 = p[5];
-  strata_adam_update(N, p, g, s1, s2, NULL, 0.01f, 0.1f, 0.001f, 1e-7f);
+  strata_adam_update(N, p, g, s1, s2, NULL, 0.01f, 0.1f, 0.001f, 1e-7f, 0, 0);
   record("adam", p, N);
   record("adam m", s1, N);
   record("adam v", s2, N);
   double m = m0 + (g[5] - (double)m0) * 0.1, v = v0 + ((double)g[5] * g[5] - v0) * 0.001;
   near("adam against double", 5, p[5], p0 - 0.01 * m / (sqrt(v) + 1e-7), 1e-5, 1);
   start_step();
-  strata_adam_update(N, p, g, s1, s2, s3, 0.01f, 0.1f, 0.001f, 1e-7f);
+  strata_adam_update(N, p, g, s1, s2, s3, 0.01f, 0.1f, 0.001f, 1e-7f, 0, 0);
   record("adam amsgrad", p, N);
   record("adam vmax", s3, N);
+  // AdamW's decay fused into the Adam pass gives the bits of the decay pass, then Adam.
+  start_step();
+  strata_weight_decay(N, p, 0.004f, 0.01f);
+  strata_adam_update(N, p, g, s1, s2, s3, 0.01f, 0.1f, 0.001f, 1e-7f, 0, 0);
+  memcpy(y, p, sizeof(p));
+  start_step();
+  strata_adam_update(N, p, g, s1, s2, s3, 0.01f, 0.1f, 0.001f, 1e-7f, 0.004f, 0.01f);
+  if (memcmp(y, p, sizeof(p)) != 0) {
+    fprintf(stderr, "adamw: the fused decay differs from the decay pass\n");
+    failures++;
+  }
+  record("adamw", p, N);
   start_step();
   strata_rmsprop_update(N, p, g, s2, NULL, NULL, 0.01f, 0.9f, 0, 1e-7f);
   record("rmsprop", p, N);

@@ -80,7 +80,7 @@ public final class Adam: Optimizer {
 func adamStep(
   parameter: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>,
   slots: [UnsafeMutableBufferPointer<Float>], learningRate lr: Float, step: Int, beta1: Float,
-  beta2: Float, epsilon: Float, amsgrad: Bool
+  beta2: Float, epsilon: Float, amsgrad: Bool, weightDecay: Float = 0
 ) {
   let t = Float(step)
   // The bias corrections use the float32 betas (Keras casts them to the variable's dtype)...
@@ -88,7 +88,8 @@ func adamStep(
   OptimizerUpdate.adam(
     parameter: parameter, gradient: gradient, firstMoment: slots[0], secondMoment: slots[1],
     maximum: amsgrad ? slots[2] : nil, alpha: alpha, oneMinusBeta1: kerasComplement(beta1),
-    oneMinusBeta2: kerasComplement(beta2), epsilon: epsilon)
+    oneMinusBeta2: kerasComplement(beta2), epsilon: epsilon, weightDecay: weightDecay,
+    decayRate: lr)
 }
 
 /// `1 − beta` as Keras computes it in `Adam.update_step`: from the Python float the user
@@ -117,5 +118,18 @@ extension Optimizer where Self == Adam {
       weightDecay: weightDecay, useEMA: useEMA, emaMomentum: emaMomentum,
       emaOverwriteFrequency: emaOverwriteFrequency,
       gradientAccumulationSteps: gradientAccumulationSteps)
+  }
+}
+
+extension Adam: WeightDecayFusingOptimizer {
+  /// The Adam rule, after the decoupled decay, in one pass.
+  func update(
+    parameter: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>,
+    slots: [UnsafeMutableBufferPointer<Float>], learningRate lr: Float, step: Int,
+    weightDecay: Float
+  ) {
+    adamStep(
+      parameter: parameter, gradient: gradient, slots: slots, learningRate: lr, step: step,
+      beta1: beta1, beta2: beta2, epsilon: epsilon, amsgrad: amsgrad, weightDecay: weightDecay)
   }
 }

@@ -157,12 +157,27 @@ extension Optimizer {
       let rate = currentLearningRate
       prepareStep(step)
       for ((weight, gradient), state) in zip(zip(weights, clipped), states) {
+        let slots = Array(state.buffers.prefix(slotCount))
+        var decay: Float = 0
         if let weightDecay = core.weightDecay, weightDecay != 0, core.decays(weight) {
+          decay = weightDecay
+        }
+        // Adam and AdamW decay in their own pass over the weights; the others decay first.
+        if let fusing = self as? any WeightDecayFusingOptimizer {
+          weight.value.withUnsafeMutableScalars { parameter in
+            gradient.withUnsafeScalars { g in
+              fusing.update(
+                parameter: parameter, gradient: g, slots: slots, learningRate: rate, step: step,
+                weightDecay: decay)
+            }
+          }
+          continue
+        }
+        if decay != 0 {
           weight.value.withUnsafeMutableScalars { p in
-            OptimizerUpdate.weightDecay(parameter: p, decay: weightDecay, learningRate: rate)
+            OptimizerUpdate.weightDecay(parameter: p, decay: decay, learningRate: rate)
           }
         }
-        let slots = Array(state.buffers.prefix(slotCount))
         weight.value.withUnsafeMutableScalars { parameter in
           gradient.withUnsafeScalars { g in
             update(
@@ -249,4 +264,14 @@ extension Optimizer {
     try core.validate()
     try validateArguments()
   }
+}
+
+/// An optimizer whose rule applies the decoupled weight decay itself, in the same pass over
+/// the weights (`w −= w·decay·lr`, then the rule: the bits of the two passes).
+protocol WeightDecayFusingOptimizer: Optimizer {
+  /// The rule after the decay by `weightDecay` (0: none).
+  func update(
+    parameter: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>,
+    slots: [UnsafeMutableBufferPointer<Float>], learningRate: Float, step: Int,
+    weightDecay: Float)
 }

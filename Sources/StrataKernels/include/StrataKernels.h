@@ -50,9 +50,11 @@ void strata_sgd_update(long n, float *p, const float *g, float *velocity, float 
 /// One Adam step over `n` parameters: `m += (g − m)·keep1`, `v += (g² − v)·keep2` (the
 /// factors 1 − β₁ and 1 − β₂, rounded as the caller wants them), `p −= alpha · m / (√v̂ + ε)`
 /// where `v̂` is `v`, or with `vmax` (AMSGrad, may be NULL) the running maximum of `v`, stored
-/// back into `vmax`. `alpha` carries the bias corrections.
+/// back into `vmax`. `alpha` carries the bias corrections. A non-zero `decay` first applies
+/// AdamW's decoupled weight decay `p −= p · decay · decayRate` in the same pass.
 void strata_adam_update(long n, float *p, const float *g, float *m, float *v, float *vmax,
-                        float alpha, float keep1, float keep2, float epsilon);
+                        float alpha, float keep1, float keep2, float epsilon, float decay,
+                        float decayRate);
 
 /// One RMSprop step over `n` parameters: `a = ρa + (1 − ρ)g²`; centred (`mean` not NULL):
 /// `ḡ = ρḡ + (1 − ρ)g`, `a − ḡ²` under the root; `Δ = lr · g / √(· + ε)`; with `velocity`

@@ -35,12 +35,15 @@ public enum OptimizerUpdate {
   /// computes them in double from the Python floats, then rounds to float32).
   /// `alpha` is the learning rate with the bias corrections folded in,
   /// `lr · √(1 − β₂ᵗ) / (1 − β₁ᵗ)`. With `maximum` (AMSGrad) the running maximum of `v` is
-  /// kept there and used under the root. All buffers have the parameter's count.
+  /// kept there and used under the root. A non-zero `weightDecay` first applies AdamW's
+  /// decoupled decay `p −= p · weightDecay · decayRate` in the same pass (the bits of
+  /// ``weightDecay(parameter:decay:learningRate:)`` followed by the step). All buffers have the
+  /// parameter's count.
   public static func adam(
     parameter: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>,
     firstMoment: UnsafeMutableBufferPointer<Float>, secondMoment: UnsafeMutableBufferPointer<Float>,
     maximum: UnsafeMutableBufferPointer<Float>?, alpha: Float, oneMinusBeta1: Float,
-    oneMinusBeta2: Float, epsilon: Float
+    oneMinusBeta2: Float, epsilon: Float, weightDecay: Float = 0, decayRate: Float = 0
   ) {
     let count = parameter.count
     precondition(
@@ -55,7 +58,7 @@ public enum OptimizerUpdate {
     forChunks(count) { start, length in
       strata_adam_update(
         length, p! + start, g! + start, m! + start, v! + start, top.map { $0 + start }, alpha,
-        oneMinusBeta1, oneMinusBeta2, epsilon)
+        oneMinusBeta1, oneMinusBeta2, epsilon, weightDecay, decayRate)
     }
   }
 
