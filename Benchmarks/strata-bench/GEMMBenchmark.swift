@@ -31,6 +31,11 @@ func repeatsFor(flops: Double, seconds: Double = 0.3) -> Int {
   max(3, min(200, Int(seconds / (flops / 20e9))))
 }
 
+/// OpenBLAS's kernel for the comparison: Haswell (AVX2) when Strata is asked for its AVX2
+/// kernel, else OpenBLAS's own choice for the CPU.
+let openBLASCoreType: String? =
+  ProcessInfo.processInfo.environment["STRATA_GEMM_KERNEL"] == "avx2" ? "Haswell" : nil
+
 /// GFLOP/s of NumPy for the same shapes, measured by a child `python3` in this run, keyed by
 /// "m×k×n/threads"; empty when python3 or NumPy is missing.
 func numpyGEMM(threads: [Int]) -> [String: Double] {
@@ -62,7 +67,9 @@ func numpyGEMM(threads: [Int]) -> [String: Double] {
     process.arguments = ["python3", "-c", script, "\(t)", shapes]
     var environment = ProcessInfo.processInfo.environment
     // Older OpenBLAS builds need these on some CPUs; they slow a current one (see env notes).
-    environment["OPENBLAS_CORETYPE"] = nil
+    // Against Strata's AVX2 kernel (`STRATA_GEMM_KERNEL=avx2`), OpenBLAS runs its AVX2 one,
+    // Haswell: the stand-in for an AVX2 machine on an AVX-512 one.
+    environment["OPENBLAS_CORETYPE"] = openBLASCoreType
     environment["OPENBLAS_L2_SIZE"] = nil
     process.environment = environment
     let pipe = Pipe()
@@ -86,6 +93,9 @@ func runGEMMBenchmark() {
   let numpy = numpyGEMM(threads: threadCounts)
   var generator = RandomGenerator(seed: 1)
   var json: [String: Double] = [:]
+  let kernel = ProcessInfo.processInfo.environment["STRATA_GEMM_KERNEL"] ?? "the best"
+  print(
+    "Strata's \(kernel) kernel against NumPy with OpenBLAS's \(openBLASCoreType ?? "own") kernel")
   print("shape (m×k·k×n)        threads  Strata GFLOP/s  NumPy GFLOP/s  Strata/NumPy")
   for shape in gemmShapes {
     let a = Tensor.uniform([shape.m, shape.k], generator: &generator)
