@@ -54,3 +54,45 @@ import Testing
   // Keras writes `axis=[1]` for a list.
   #expect(try BatchNormalization(configuration: ["axis": [1]]).axis == 1)
 }
+
+@Test func batchNormalizationLeavesMaskedStepsOutOfItsStatistics() throws {
+  // Keras 3.15.1 (JAX): Embedding(4, 3, mask_zero=True) → BatchNormalization(momentum=0.5)
+  // → SimpleRNN(2) → Dense(1); weight i = linspace(-0.5, 0.5, size) reshaped, times -0.7
+  // for odd i, except gamma [1.2, 0.8, 1.1], beta [0.1, -0.1, 0.05] and the statistics 0 and
+  // 1; SGD(0.1), "mse", fit(batch_size=3, epochs=2, shuffle=False), evaluate; the four
+  // statistics after. With the padded steps counted the moving mean would differ.
+  let model = Sequential {
+    Input(shape: [4])
+    Embedding(inputDim: 4, outputDim: 3, maskZero: true)
+    BatchNormalization(momentum: 0.5)
+    SimpleRNN(units: 2)
+    Dense(units: 1)
+  }
+  let shapes = [[4, 3], [3], [3], [3], [3], [3, 2], [2, 2], [2], [2, 1], [1]]
+  var values = shapes.enumerated().map { index, shape in
+    let count = shape.reduce(1, *)
+    let scalars = (0..<count).map { i in
+      let value = Float(-0.5 + Double(i) * (count > 1 ? 1 / Double(count - 1) : 0))
+      return index % 2 == 0 ? value : value * Float(-0.7)
+    }
+    return Tensor(shape: shape, scalars: scalars)
+  }
+  values[1] = Tensor([1.2, 0.8, 1.1])
+  values[2] = Tensor([0.1, -0.1, 0.05])
+  values[3] = Tensor.zeros([3])
+  values[4] = Tensor.ones([3])
+  try model.setWeights(values)
+  let x = Tensor([[1, 2, 3, 0], [2, 3, 0, 0], [3, 1, 2, 1]])
+  let y = Tensor([[0.5], [-0.2], [1.0]])
+  model.compile(optimizer: .sgd(learningRate: 0.1), loss: .meanSquaredError)
+  let history = try model.fit(x, y, epochs: 2, batchSize: 3, shuffle: false, verbose: 0)
+  expectClose(history["loss"]!, [0.3436400592327118, 0.1817682981491089])
+  expectClose([try model.evaluate(x, y, verbose: 0)["loss"]!], [0.2015722543001175])
+  expectClose(
+    model.layers[1].getWeights().flatMap(\.scalars),
+    [
+      1.2047760486602783, 0.8044229745864868, 1.1049622297286987, 0.09530644118785858,
+      -0.11014595627784729, 0.03457225114107132, 0.034090906381607056, 0.10227272659540176,
+      0.17045454680919647, 0.2875743806362152, 0.28721919655799866, 0.28724363446235657,
+    ])
+}

@@ -46,3 +46,41 @@ import Testing
   try expectRoundTrip(GlobalAveragePooling1D(), inputShape: [4, 2])
   try expectRoundTrip(GlobalMaxPooling1D(), inputShape: [4, 2])
 }
+
+@Test func globalAveragePooling1DAveragesTheRealStepsOnly() throws {
+  // Keras 3.15.1 (JAX): Embedding(4, 3, mask_zero=True) → GlobalAveragePooling1D →
+  // Dense(1); weight i = linspace(-0.5, 0.5, size) reshaped, times -0.7 for odd i; SGD(0.1),
+  // "mse", fit(batch_size=3, epochs=2, shuffle=False): the padding id's embedding (row 0)
+  // gets no gradient.
+  let model = Sequential {
+    Input(shape: [4])
+    Embedding(inputDim: 4, outputDim: 3, maskZero: true)
+    GlobalAveragePooling1D()
+    Dense(units: 1)
+  }
+  let shapes = [[4, 3], [3, 1], [1]]
+  try model.setWeights(
+    shapes.enumerated().map { index, shape in
+      let count = shape.reduce(1, *)
+      let scalars = (0..<count).map { i in
+        let value = Float(-0.5 + Double(i) * (count > 1 ? 1 / Double(count - 1) : 0))
+        return index % 2 == 0 ? value : value * Float(-0.7)
+      }
+      return Tensor(shape: shape, scalars: scalars)
+    })
+  let x = Tensor([[1, 2, 3, 0], [2, 3, 0, 0], [3, 1, 2, 1]])
+  expectClose(
+    try model.predict(x, verbose: 0).scalars,
+    [-0.5636363625526428, -0.5636363625526428, -0.5636363625526428])
+  model.compile(optimizer: .sgd(learningRate: 0.1), loss: .meanSquaredError)
+  let history = try model.fit(
+    x, Tensor([[0.5], [-0.2], [1.0]]), epochs: 2, batchSize: 3, shuffle: false, verbose: 0)
+  expectClose(history["loss"]!, [1.2361706495285034, 0.8370417952537537])
+  expectClose(
+    model.layers[0].getWeights()[0].scalars,
+    [
+      -0.5, -0.40909090638160706, -0.3181818127632141, -0.1782875806093216,
+      -0.13488434255123138, -0.09148110449314117, 0.08313492685556412, 0.1374198943376541,
+      0.1917048543691635, 0.35586220026016235, 0.41014716029167175, 0.46443212032318115,
+    ])
+}

@@ -3,10 +3,12 @@
 ///
 /// `axis` is the axis of the features, counted as Keras counts it, with the batch axis 0:
 /// `-1` (channels-last images, dense features), `1` for channels-first images `[N, C, H, W]`.
-/// The statistics are taken over every other axis, one per feature. Training: normalise with the batch's mean and biased variance, and move the running
+/// The statistics are taken over every other axis, one per feature. A time-step mask
+/// (`Embedding(maskZero: true)` before it) leaves the padded steps out of the batch
+/// statistics in training, as Keras's `_moments` does, and passes on unchanged. Training: normalise with the batch's mean and biased variance, and move the running
 /// statistics: `moving = moving · momentum + batch · (1 − momentum)`. Inference: normalise
 /// with the moving statistics. Output: `γ · (x − μ) / √(σ² + ε) + β`.
-public final class BatchNormalization: Layer, Configurable {
+public final class BatchNormalization: Layer, MaskAwareLayer, Configurable {
   /// The layer's name in its model.
   public var name: String
   /// The weight of the old moving statistics in each update (Keras: 0.99; PyTorch's 0.1 is
@@ -180,6 +182,13 @@ public final class BatchNormalization: Layer, Configurable {
     guard let movingMean, let movingVariance else { throw unbuiltLayerError(self) }
     let g = gamma.map { context[$0] }
     let b = beta.map { context[$0] }
+    if context.isTraining, let mask = context.mask, input.rank >= 3,
+      mask.scalarCount * input.shape[input.rank - 1] == input.scalarCount
+    {
+      return maskedTrainingOutput(
+        input, mask: mask, gamma: g, beta: b, movingMean: movingMean,
+        movingVariance: movingVariance, context: &context)
+    }
     if context.isTraining {
       let result = input.batchNormalized(gamma: g, beta: b, epsilon: epsilon)
       let keep = momentum
@@ -199,6 +208,30 @@ public final class BatchNormalization: Layer, Configurable {
 }
 
 extension BatchNormalization {
+  /// Training with a time-step mask: Keras's masked moments, `mean = Σ m·x / (Σ m + 1e-7)` and
+  /// `variance = Σ m·(x − mean)² / (Σ m + 1e-7)` per feature, then the usual normalisation of
+  /// every step, `x·inv + (β − mean·inv)` with `inv = γ / √(variance + ε)`; engine ops, so the
+  /// gradient flows through the statistics.
+  fileprivate func maskedTrainingOutput(
+    _ input: Tensor, mask: Tensor, gamma: Tensor?, beta: Tensor?, movingMean: Weight,
+    movingVariance: Weight, context: inout LayerContext
+  ) -> Tensor {
+    let features = input.shape[input.rank - 1]
+    let flat = input.reshaped(to: [-1, features])
+    let weights = mask.reshaped(to: [-1, 1])
+    let total = weights.sum().scalar + 1e-7
+    let mean = (flat * weights).sum(alongAxis: 0) / total
+    let variance = ((flat - mean) * weights).square().sum(alongAxis: 0) / total
+    let keep = momentum
+    context.assign(context[movingMean] * keep + mean * (1 - keep), to: movingMean)
+    context.assign(context[movingVariance] * keep + variance * (1 - keep), to: movingVariance)
+    var inverse = (variance + epsilon).sqrt().pow(-1)
+    if let gamma { inverse = inverse * gamma }
+    var offset = -(mean * inverse)
+    if let beta { offset = offset + beta }
+    return (flat * inverse + offset).reshaped(to: input.shape)
+  }
+
   /// Keras's `axis`, `momentum`, `epsilon`, `center`, `scale`, initializers, regularizers and
   /// constraints.
   public var configuration: Configuration {

@@ -1,4 +1,5 @@
-/// The mean of each channel over the whole sequence, Keras's `GlobalAveragePooling1D`:
+/// The mean of each channel over the sequence (its real steps under a mask), Keras's
+/// `GlobalAveragePooling1D`:
 /// `[batch, steps, channels]` → `[batch, channels]` (`keepDims` keeps the spatial axes with size 1).
 public final class GlobalAveragePooling1D: Layer, Configurable {
   /// The layer's name in its model.
@@ -37,8 +38,17 @@ public final class GlobalAveragePooling1D: Layer, Configurable {
   }
 
   /// The mean over the spatial axes.
+  /// With a time-step mask (`Embedding(maskZero: true)` before it) only the real steps are
+  /// averaged, `Σ m·x / Σ m`, as in Keras; the mask ends here.
   public func call(_ input: Tensor, context: inout LayerContext) throws -> Tensor {
-    try pooling.pool(input, layer: name, type: "GlobalAveragePooling1D")
+    let pooled = try pooling.pool(input, layer: name, type: "GlobalAveragePooling1D")
+    guard let mask = context.mask, input.rank == 3,
+      mask.scalarCount == input.shape[0] * input.shape[1]
+    else { return pooled }
+    let weights = mask.reshaped(to: [input.shape[0], input.shape[1], 1])
+    let sums = (input * weights).sum(alongAxis: 1, keepingDims: keepDims)
+    let counts = weights.sum(alongAxis: 1, keepingDims: keepDims)
+    return sums / counts
   }
 
   /// Keras's `keepdims`.
