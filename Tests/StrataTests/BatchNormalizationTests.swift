@@ -69,14 +69,7 @@ import Testing
     Dense(units: 1)
   }
   let shapes = [[4, 3], [3], [3], [3], [3], [3, 2], [2, 2], [2], [2, 1], [1]]
-  var values = shapes.enumerated().map { index, shape in
-    let count = shape.reduce(1, *)
-    let scalars = (0..<count).map { i in
-      let value = Float(-0.5 + Double(i) * (count > 1 ? 1 / Double(count - 1) : 0))
-      return index % 2 == 0 ? value : value * Float(-0.7)
-    }
-    return Tensor(shape: shape, scalars: scalars)
-  }
+  var values = linspaceWeights(shapes, oddFactor: -0.7)
   values[1] = Tensor([1.2, 0.8, 1.1])
   values[2] = Tensor([0.1, -0.1, 0.05])
   values[3] = Tensor.zeros([3])

@@ -59,15 +59,7 @@ import Testing
     Dense(units: 1)
   }
   let shapes = [[4, 3], [3, 1], [1]]
-  try model.setWeights(
-    shapes.enumerated().map { index, shape in
-      let count = shape.reduce(1, *)
-      let scalars = (0..<count).map { i in
-        let value = Float(-0.5 + Double(i) * (count > 1 ? 1 / Double(count - 1) : 0))
-        return index % 2 == 0 ? value : value * Float(-0.7)
-      }
-      return Tensor(shape: shape, scalars: scalars)
-    })
+  try model.setWeights(linspaceWeights(shapes, oddFactor: -0.7))
   let x = Tensor([[1, 2, 3, 0], [2, 3, 0, 0], [3, 1, 2, 1]])
   expectClose(
     try model.predict(x, verbose: 0).scalars,

@@ -50,13 +50,7 @@ import Testing
     Dense(units: 4, activation: .relu, activityRegularizer: .l2(0.05))
     Dense(units: 3, activation: .softmax, activityRegularizer: .l1(0.1))
   }
-  try model.setWeights(
-    [[3, 4], [4], [4, 3], [3]].map { shape in
-      let count = shape.reduce(1, *)
-      return Tensor(
-        shape: shape,
-        scalars: (0..<count).map { Float(-0.5 + Double($0) / Double(count - 1)) })
-    })
+  try model.setWeights(linspaceWeights([[3, 4], [4], [4, 3], [3]]))
   let x = Tensor(shape: [8, 3], scalars: (0..<24).map { Float($0) / 10 - 1 })
   let y = Tensor([0, 1, 2, 1, 0, 2, 1, 0])
   model.compile(optimizer: .sgd(learningRate: 0.1), loss: .sparseCategoricalCrossentropy)

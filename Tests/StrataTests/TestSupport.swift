@@ -69,3 +69,17 @@ func expectLayerGradientsMatch(
   }
   #expect(result.maximumRelativeError < 3e-3, "\(result)", sourceLocation: sourceLocation)
 }
+
+/// The weights the Keras reference scripts set: weight `i` of `shapes` is NumPy's
+/// `linspace(-0.5, 0.5, size).reshape(shape).astype("float32")`, times `oddFactor` for odd `i`
+/// (in float32, as NumPy multiplies a float32 array by a Python float).
+func linspaceWeights(_ shapes: [[Int]], oddFactor: Float = 1) -> [Tensor] {
+  shapes.enumerated().map { index, shape in
+    let count = shape.reduce(1, *)
+    let scalars = (0..<count).map { i in
+      let value = Float(-0.5 + Double(i) * (count > 1 ? 1 / Double(count - 1) : 0))
+      return index % 2 == 0 ? value : value * oddFactor
+    }
+    return Tensor(shape: shape, scalars: scalars)
+  }
+}

@@ -121,7 +121,15 @@ extension Optimizer where Self == Adam {
   }
 }
 
-extension Adam: WeightDecayFusingOptimizer {
+/// Adam's rule, shared by ``Adam`` and ``AdamW``: the decoupled decay runs inside its pass.
+protocol AdamRule: WeightDecayFusingOptimizer {
+  var beta1: Float { get }
+  var beta2: Float { get }
+  var epsilon: Float { get }
+  var amsgrad: Bool { get }
+}
+
+extension AdamRule {
   /// The Adam rule, after the decoupled decay, in one pass.
   func update(
     parameter: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>,
@@ -133,3 +141,5 @@ extension Adam: WeightDecayFusingOptimizer {
       beta1: beta1, beta2: beta2, epsilon: epsilon, amsgrad: amsgrad, weightDecay: weightDecay)
   }
 }
+
+extension Adam: AdamRule {}

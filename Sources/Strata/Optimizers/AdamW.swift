@@ -102,15 +102,4 @@ extension Optimizer where Self == AdamW {
   }
 }
 
-extension AdamW: WeightDecayFusingOptimizer {
-  /// The Adam rule, after the decoupled decay, in one pass.
-  func update(
-    parameter: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>,
-    slots: [UnsafeMutableBufferPointer<Float>], learningRate lr: Float, step: Int,
-    weightDecay: Float
-  ) {
-    adamStep(
-      parameter: parameter, gradient: gradient, slots: slots, learningRate: lr, step: step,
-      beta1: beta1, beta2: beta2, epsilon: epsilon, amsgrad: amsgrad, weightDecay: weightDecay)
-  }
-}
+extension AdamW: AdamRule {}
