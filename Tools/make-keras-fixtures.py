@@ -5,6 +5,8 @@ Run with Keras 3 on JAX (CI does not need it; the files it writes are committed)
     KERAS_BACKEND=jax python Tools/make-keras-fixtures.py Tests/Fixtures/keras \
         ../shared/datasets/fashion-mnist
 
+or, for one fixture, `... Tools/make-keras-fixtures.py Tests/Fixtures/keras --only options`.
+
 For each model NAME it writes NAME.keras (as `model.save` writes it) and NAME.json:
 {"input": [...], "input_shape": [...], "prediction": [...], "prediction_shape": [...]},
 the inputs flattened and Keras's `model.predict` on them. Every model is trained for a few
@@ -47,6 +49,57 @@ def write(folder, name, model, x):
             file,
         )
     print(f"{path}: {os.path.getsize(path)} bytes")
+    return path
+
+
+def write_options(folder):
+    """Keras arguments beyond the defaults, in layers and in the compile configuration:
+    BatchNormalization over axis 1 with its initializers, regularizer and constraint, an
+    activity regularizer, AdamW with EMA, gradient accumulation and exclusions, a loss with
+    ignore_class and reduction, loss_weights, and AUC(PR, multi-label) and MeanIoU metrics.
+    Besides the prediction, options.json holds Keras's `evaluate` on labels with an ignored
+    class."""
+    rng = np.random.default_rng(5)
+    keras.utils.set_random_seed(5)
+    x = rng.normal(size=(48, 3, 2)).astype(np.float32)
+    y = rng.integers(0, 3, size=48)
+    y[::7] = -1
+    model = keras.Sequential(
+        [
+            keras.Input((3, 2)),
+            layers.BatchNormalization(
+                axis=1,
+                momentum=0.9,
+                gamma_initializer=keras.initializers.Constant(1.5),
+                gamma_regularizer=keras.regularizers.L2(0.01),
+                beta_constraint=keras.constraints.NonNeg(),
+            ),
+            layers.Flatten(),
+            layers.Dense(5, activation="relu", activity_regularizer=keras.regularizers.L1(0.01)),
+            layers.Dense(3, activation="softmax"),
+        ]
+    )
+    optimizer = keras.optimizers.AdamW(
+        learning_rate=0.01, weight_decay=0.05, use_ema=True, ema_momentum=0.9,
+        gradient_accumulation_steps=2,
+    )
+    model.compile(
+        optimizer=optimizer,
+        loss=keras.losses.SparseCategoricalCrossentropy(ignore_class=-1, reduction="sum"),
+        loss_weights=0.5,
+        metrics=[keras.metrics.MeanIoU(num_classes=3, sparse_y_pred=False)],
+    )
+    trained(model, x, y)
+    path = write(folder, "options", model, x[:6])
+    evaluation = model.evaluate(x, y, verbose=0, return_dict=True)
+    with open(os.path.join(folder, "options.json")) as file:
+        entry = json.load(file)
+    entry["evaluate_input"] = [float(v) for v in x.ravel()]
+    entry["evaluate_input_shape"] = list(x.shape)
+    entry["evaluate_labels"] = [float(v) for v in y]
+    entry["evaluate"] = {key: float(value) for key, value in evaluation.items()}
+    with open(os.path.join(folder, "options.json"), "w") as file:
+        json.dump(entry, file)
     return path
 
 
@@ -205,9 +258,12 @@ def write_hdf5_fixtures(folder):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "Tests/Fixtures/keras")
-    write_fashion_mlp(
-        sys.argv[1] if len(sys.argv) > 1 else "Tests/Fixtures/keras",
-        sys.argv[2] if len(sys.argv) > 2 else "../shared/datasets/fashion-mnist",
-    )
+    target = sys.argv[1] if len(sys.argv) > 1 else "Tests/Fixtures/keras"
+    # `--only options` writes that fixture alone (the others keep their committed bytes).
+    if "--only" in sys.argv:
+        {"options": write_options}[sys.argv[sys.argv.index("--only") + 1]](target)
+        sys.exit(0)
+    main(target)
+    write_options(target)
+    write_fashion_mlp(target, sys.argv[2] if len(sys.argv) > 2 else "../shared/datasets/fashion-mnist")
     write_hdf5_fixtures(os.path.join(os.path.dirname(os.path.abspath(__file__)), "../Tests/Fixtures/hdf5"))

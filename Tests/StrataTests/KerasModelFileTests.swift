@@ -105,6 +105,44 @@ private func expectKerasPredictions(_ name: String, file: String? = nil) throws 
   #expect(try reloaded.predict(x, verbose: .silent) == model.predict(x, verbose: .silent))
 }
 
+@Test func kerasArgumentsBeyondTheDefaultsLoadAndEvaluateAsKeras() throws {
+  // options.keras (Tools/make-keras-fixtures.py, `write_options`): BatchNormalization(axis=1,
+  // gamma_initializer, gamma_regularizer=L2(0.01), beta_constraint=NonNeg), Dense with
+  // activity_regularizer=L1(0.01), AdamW(use_ema=True, gradient_accumulation_steps=2),
+  // SparseCategoricalCrossentropy(ignore_class=-1, reduction="sum"), loss_weights=0.5,
+  // MeanIoU(num_classes=3, sparse_y_pred=False); trained 2 epochs by Keras 3.15.1, which then
+  // evaluated it on labels with an ignored class: the literals in options.json.
+  let model = try expectKerasPredictions("options")
+  let normalization = try #require(model.layers[0] as? BatchNormalization)
+  #expect(normalization.axis == 1 && normalization.gammaRegularizer != nil)
+  #expect((model.layers[2] as? Dense)?.activityRegularizer != nil)
+  let optimizer = try #require(model.compiled?.optimizer as? AdamW)
+  #expect(optimizer.core.useEMA && optimizer.core.gradientAccumulationSteps == 2)
+  let loss = try #require(model.compiled?.loss as? SparseCategoricalCrossentropy)
+  #expect(loss.ignoreClass == -1 && loss.reduction == .sum)
+  #expect(model.lossWeights == 0.5)
+  struct Evaluation: Decodable {
+    let evaluate: [String: Float]
+    let evaluateInput: [Float]
+    let evaluateInputShape: [Int]
+    let evaluateLabels: [Float]
+    enum CodingKeys: String, CodingKey {
+      case evaluate
+      case evaluateInput = "evaluate_input"
+      case evaluateInputShape = "evaluate_input_shape"
+      case evaluateLabels = "evaluate_labels"
+    }
+  }
+  let reference = try JSONDecoder().decode(
+    Evaluation.self,
+    from: Data(contentsOf: kerasFixtures.appendingPathComponent("options.json")))
+  let result = try model.evaluate(
+    Tensor(shape: reference.evaluateInputShape, scalars: reference.evaluateInput),
+    Tensor(reference.evaluateLabels), verbose: 0)
+  expectClose([result["loss"]!], [reference.evaluate["loss"]!])
+  expectClose([result["mean_io_u"]!], [reference.evaluate["mean_io_u"]!])
+}
+
 // MARK: Bad input
 
 /// The members of a fixture, `edit` applied to its config.json, zipped again.

@@ -331,10 +331,6 @@ struct KerasModelFile {
   // MARK: Compilation
 
   private func compile(_ model: Sequential, _ entry: Configuration) throws {
-    for key in ["loss_weights"] where entry[key] != nil && entry[key] != .null {
-      throw StrataError(
-        .fileFormat, "Keras compile argument '\(key)' is not supported by Strata")
-    }
     let optimizerEntry = try Configuration(configurationValue: try entry.value("optimizer"))
     let optimizerClass: String = try optimizerEntry.value("class_name")
     guard Self.optimizerTypes.contains(optimizerClass) else {
