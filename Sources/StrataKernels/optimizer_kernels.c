@@ -225,36 +225,34 @@ STRATA_ALWAYS_INLINE void lion_body(long n, float *restrict p, const float *rest
 
 // Keras's FTRL-Proximal step. `twiceL2` is 2·(l2 + β/(2·lr)), `twiceShrinkage` 2·l2_shrinkage;
 // `power` is −learning_rate_power, taken with a square root when it is ½ (the default), so
-// the loop vectorises.
-STRATA_ALWAYS_INLINE void ftrl_body(long n, float *restrict p, const float *restrict g,
+// the loop vectorises. `root` is a constant at each call of `ftrl_loop`, so each case
+// compiles to a loop of its own.
+STRATA_ALWAYS_INLINE void ftrl_loop(long n, float *restrict p, const float *restrict g,
                                     float *restrict accumulator, float *restrict linear, float lr,
-                                    float power, float l1, float twiceL2, float twiceShrinkage) {
-  if (power == 0.5f) {
-    for (long i = 0; i < n; i++) {
-      float gi = g[i], pi = p[i], old = accumulator[i];
-      float shrunk = gi + twiceShrinkage * pi;
-      float updated = old + gi * gi;
-      float rootNew = ROOT(updated), rootOld = ROOT(old);
-      float l = linear[i] + (shrunk - ((rootNew - rootOld) / lr) * pi);
-      float quadratic = rootNew / lr + twiceL2;
-      float clipped = l < -l1 ? -l1 : (l > l1 ? l1 : l);
-      linear[i] = l;
-      p[i] = (clipped - l) / quadratic;
-      accumulator[i] = updated;
-    }
-    return;
-  }
+                                    float power, float l1, float twiceL2, float twiceShrinkage,
+                                    int root) {
   for (long i = 0; i < n; i++) {
     float gi = g[i], pi = p[i], old = accumulator[i];
     float shrunk = gi + twiceShrinkage * pi;
     float updated = old + gi * gi;
-    float powerNew = powf(updated, power), powerOld = powf(old, power);
+    float powerNew = root ? ROOT(updated) : powf(updated, power);
+    float powerOld = root ? ROOT(old) : powf(old, power);
     float l = linear[i] + (shrunk - ((powerNew - powerOld) / lr) * pi);
     float quadratic = powerNew / lr + twiceL2;
     float clipped = l < -l1 ? -l1 : (l > l1 ? l1 : l);
     linear[i] = l;
     p[i] = (clipped - l) / quadratic;
     accumulator[i] = updated;
+  }
+}
+
+STRATA_ALWAYS_INLINE void ftrl_body(long n, float *restrict p, const float *restrict g,
+                                    float *restrict accumulator, float *restrict linear, float lr,
+                                    float power, float l1, float twiceL2, float twiceShrinkage) {
+  if (power == 0.5f) {
+    ftrl_loop(n, p, g, accumulator, linear, lr, power, l1, twiceL2, twiceShrinkage, 1);
+  } else {
+    ftrl_loop(n, p, g, accumulator, linear, lr, power, l1, twiceL2, twiceShrinkage, 0);
   }
 }
 
