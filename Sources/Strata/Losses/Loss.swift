@@ -70,11 +70,10 @@ extension Loss {
   public func callAsFunction(
     target: Tensor, prediction: Tensor, sampleWeight: Tensor? = nil
   ) -> Tensor {
-    let mask = valueMask(target: target)
-    let target =
-      mask == nil ? target : (self as? any ClassIgnoringLoss)?.validTargets(target) ?? target
-    return reduce(
-      values(target: target, prediction: prediction), sampleWeight: sampleWeight, mask: mask)
+    // The values of an ignored class are already 0; the mask leaves them out of the count.
+    reduce(
+      values(target: target, prediction: prediction), sampleWeight: sampleWeight,
+      mask: valueMask(target: target))
   }
 
   /// 1 for a target that counts and 0 for one the loss ignores (``SparseCategoricalCrossentropy/ignoreClass``), or `nil` when all count.
@@ -85,6 +84,8 @@ extension Loss {
 
 /// A loss that leaves out the targets of one class, as Keras's `ignore_class`.
 protocol ClassIgnoringLoss: Loss {
+  /// The ignored label, if any (valid labels need not include it).
+  var ignoreClass: Int? { get }
   /// 1 where the target counts, 0 where it is the ignored class, one per value; `nil` when
   /// no class is ignored.
   func validMask(target: Tensor) -> Tensor?

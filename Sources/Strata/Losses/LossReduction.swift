@@ -67,7 +67,7 @@ extension Loss {
   func reduce(_ values: Tensor, sampleWeight: Tensor?, mask: Tensor? = nil) -> Tensor {
     if values.rank == 0 || values.scalarCount == 0 { return values }
     let count = values.scalarCount
-    var weight = sampleWeight.map { expand($0, to: count) }
+    var weight = sampleWeight.map { repeatingSampleWeights($0, toCount: count) }
     if let mask {
       let flatMask = mask.reshaped(to: [count])
       var maskWeight = flatMask
@@ -96,8 +96,9 @@ extension Loss {
   }
 }
 
-/// Sample weights `[N]` repeated over each sample's `count / N` values.
-private func expand(_ weights: Tensor, to count: Int) -> Tensor {
+/// Sample weights `[N]` repeated over each sample's `count / N` values (a weight per time step
+/// of a sequence output), flattened.
+func repeatingSampleWeights(_ weights: Tensor, toCount count: Int) -> Tensor {
   let flat = weights.reshaped(to: [-1])
   let samples = flat.scalarCount
   guard samples > 0, count != samples, count % samples == 0 else { return flat }

@@ -64,7 +64,7 @@ extension Sequential {
         )
       }
       // A label the loss ignores (`ignoreClass: -1`) need not be a class index.
-      let ignored = (loss as? SparseCategoricalCrossentropy)?.ignoreClass.map(Float.init)
+      let ignored = (loss as? any ClassIgnoringLoss)?.ignoreClass.map(Float.init)
       if let bad = y.scalars.firstIndex(where: {
         ($0 < 0 || $0 >= Float(classes) || $0 != $0.rounded()) && $0 != ignored
       }) {

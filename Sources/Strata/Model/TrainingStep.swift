@@ -278,7 +278,6 @@ struct PerStep {
 
   /// Sample weights `[batch]` repeated for every step.
   func repeatedWeights(_ weights: Tensor) -> Tensor {
-    guard steps > 1 else { return weights }
-    return (weights.reshaped(to: [batch, 1]) * Tensor.ones([1, steps])).reshaped(to: [-1])
+    steps > 1 ? repeatingSampleWeights(weights, toCount: batch * steps) : weights
   }
 }

@@ -157,7 +157,9 @@ extension Optimizer {
       let rate = currentLearningRate
       prepareStep(step)
       for ((weight, gradient), state) in zip(zip(weights, clipped), states) {
-        let slots = Array(state.buffers.prefix(slotCount))
+        // The rule's own slots; the average and the sums, when kept, come after them.
+        let slots =
+          state.buffers.count == slotCount ? state.buffers : Array(state.buffers.prefix(slotCount))
         var decay: Float = 0
         if let weightDecay = core.weightDecay, weightDecay != 0, core.decays(weight) {
           decay = weightDecay
