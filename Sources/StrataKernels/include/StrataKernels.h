@@ -42,6 +42,20 @@ void strata_sgemm_micro(int kernel, ptrdiff_t depth, const float *a, ptrdiff_t a
                         ptrdiff_t aDepthStride, const float *b, ptrdiff_t bRowStride, float *c,
                         ptrdiff_t ldc, ptrdiff_t rows, ptrdiff_t cols, int accumulate);
 
+/// Packs rows `0..<rows` (the depth) and columns `0..<columns` of `op(B)` into panels of
+/// `panelWidth` columns, each stored row by row and zero-padded at the right, one panel after
+/// another: panel `j / panelWidth` starts at `packed + (j / panelWidth) · panelWidth · rows`.
+/// `op(B)[p, j]` is `b[p · ldb + j]`, or `b[j · ldb + p]` when `transposed` is non-zero.
+void strata_gemm_pack_b(const float *b, ptrdiff_t ldb, int transposed, ptrdiff_t rows,
+                        ptrdiff_t columns, ptrdiff_t panelWidth, float *packed);
+
+/// Packs rows `0..<rows` and columns `0..<columns` (the depth) of `op(A)` into panels of
+/// `STRATA_GEMM_MR` rows, each stored column by column and zero-padded below: element
+/// (i, p) goes to `packed[(i / MR) · MR · columns + p · MR + i % MR]`. `op(A)[i, p]` is
+/// `a[i · lda + p]`, or `a[p · lda + i]` when `transposed` is non-zero.
+void strata_gemm_pack_a(const float *a, ptrdiff_t lda, int transposed, ptrdiff_t rows,
+                        ptrdiff_t columns, float *packed);
+
 /// One SGD step over `n` parameters: without `velocity` (NULL) `p −= lr·g`; with it
 /// `vel = momentum·vel − lr·g` and `p += vel`, or `p += momentum·vel − lr·g` when `nesterov`.
 void strata_sgd_update(long n, float *p, const float *g, float *velocity, float lr,

@@ -154,10 +154,11 @@ enum GEMM {
         // about as much as using it: a row-major B is then read in place, panel by panel
         // (each row of a panel is contiguous), and only a ragged last panel is packed, for its
         // zero padding. Otherwise (and for a transposed B) the block is packed.
-        // A row stride of a multiple of 4 KiB maps every row of a panel to the same cache
-        // set (64×256·256×1024, an LSTM(256)'s recurrent product, ran at half speed in
-        // place): such a B is packed too.
-        let aliasing = b.leadingDimension % 1024 == 0
+        // A row stride of a multiple of 512 bytes maps the rows of a panel to at most eight
+        // of L1's 64 cache sets (a multiple of 4 KiB to one: 64×256·256×1024, an LSTM(256)'s
+        // recurrent product, ran at half speed in place; 64×1024·1024×256, 1 KiB apart, at
+        // 0.60× OpenBLAS in place and 0.75× packed on a Zen 3): such a B is packed too.
+        let aliasing = b.leadingDimension % 128 == 0
         let fullPanels = b.transposed || m > inPlaceRowLimit || aliasing ? 0 : nc / microColumns
         let packedStart = fullPanels * microColumns
         if packedStart < nc {
@@ -170,11 +171,15 @@ enum GEMM {
         while i0 < m {
           let mc = min(rowBlock, m - i0)
           // A row-major A is read in place (the kernel broadcasts one value at a time, so a
-          // row stride costs nothing); a transposed one is packed into MR-row panels.
+          // row stride costs nothing), unless its rows are a multiple of 2 KiB apart and the
+          // block meets enough B panels to pay for packing: the six rows of a tile then share
+          // a few L1 cache sets with the B panel and evict it (1024×1024·1024×1024 ran about
+          // 10% slower in place on a Zen 3). A transposed one is always packed into MR-row
+          // panels.
           let aBase: UnsafePointer<Float>
           let aRowStride: Int
           let aDepthStride: Int
-          if a.transposed {
+          if a.transposed || (a.leadingDimension % 512 == 0 && nc >= 4 * microColumns) {
             packA(a, rowStart: i0, rows: mc, columnStart: p0, columns: kc, into: packedA)
             (aBase, aRowStride, aDepthStride) = (UnsafePointer(packedA), 1, microRows)
           } else {
@@ -307,93 +312,26 @@ enum GEMM {
     (value + multiple - 1) / multiple * multiple
   }
 
-  /// Packs rows `rowStart..<rowStart+rows`, columns `columnStart..<+columns` of a transposed
-  /// `op(A)` into panels of `microRows` rows, each stored column by column (zero-padded).
-  /// (Index arithmetic is unchecked: every index is below the operand's element count.)
+  /// Packs rows `rowStart..<rowStart+rows`, columns `columnStart..<+columns` of `op(A)` into
+  /// panels of `microRows` rows, each stored column by column (zero-padded), with the C
+  /// kernel `strata_gemm_pack_a`.
   private static func packA(
     _ a: Operand, rowStart: Int, rows: Int, columnStart: Int, columns: Int,
     into packed: UnsafeMutablePointer<Float>
   ) {
-    let mr = microRows
-    let lda = a.leadingDimension
-    // op(A)[i, p] = A[p, i]: the MR values of a panel column are contiguous in A.
     let origin = offset(a, row: rowStart, column: columnStart).base
-    var panel = 0
-    while panel < rows {
-      let height = Swift.min(mr, rows &- panel)
-      var dst = packed + panel &* columns
-      var src = origin + panel
-      if height == 6 && mr == 6 {
-        // Spelled out: a loop over six floats becomes a memmove call per panel column.
-        for _ in 0..<columns {
-          (dst[0], dst[1], dst[2]) = (src[0], src[1], src[2])
-          (dst[3], dst[4], dst[5]) = (src[3], src[4], src[5])
-          dst += mr
-          src += lda
-        }
-      } else {
-        for _ in 0..<columns {
-          for r in 0..<height { dst[r] = src[r] }
-          for r in height..<mr { dst[r] = 0 }
-          dst += mr
-          src += lda
-        }
-      }
-      panel &+= mr
-    }
+    strata_gemm_pack_a(origin, a.leadingDimension, a.transposed ? 1 : 0, rows, columns, packed)
   }
 
   /// Packs rows `rowStart..<+rows` (the k range), columns `columnStart..<+columns` of `op(B)`
-  /// into panels of `nr` columns, each stored row by row (zero-padded at the right).
+  /// into panels of `nr` columns, each stored row by row (zero-padded at the right), with the
+  /// C kernel `strata_gemm_pack_b`.
   fileprivate static func packB(
     _ b: Operand, rowStart: Int, rows: Int, columnStart: Int, columns: Int, panelWidth nr: Int,
     into packed: UnsafeMutablePointer<Float>
   ) {
-    let ldb = b.leadingDimension
     let origin = offset(b, row: rowStart, column: columnStart).base
-    var panel = 0
-    while panel < columns {
-      let width = Swift.min(nr, columns &- panel)
-      let out = packed + panel &* rows
-      if b.transposed {
-        // op(B)[p, j] = B[j, p]: each panel column is contiguous in B. Read 16 depth steps of
-        // a column at a time and scatter them over 16 panel rows, which stay in L1.
-        var p0 = 0
-        while p0 < rows {
-          let depth = Swift.min(16, rows &- p0)
-          for j in 0..<nr {
-            let dst = out + (p0 &* nr &+ j)
-            if j < width {
-              let src = origin + ((panel &+ j) &* ldb &+ p0)
-              for q in 0..<depth { dst[q &* nr] = src[q] }
-            } else {
-              for q in 0..<depth { dst[q &* nr] = 0 }
-            }
-          }
-          p0 &+= 16
-        }
-      } else {
-        var src = origin + panel
-        var dst = out
-        for _ in 0..<rows {
-          if width == nr {
-            // Panels are 16 or 32 floats wide: copy them 16 at a time with vector moves (a
-            // plain loop becomes a memmove call per panel row).
-            var j = 0
-            while j < nr {
-              let chunk = UnsafeRawPointer(src + j).loadUnaligned(as: SIMD16<Float>.self)
-              UnsafeMutableRawPointer(dst + j).storeBytes(of: chunk, as: SIMD16<Float>.self)
-              j &+= 16
-            }
-          } else {
-            for j in 0..<width { dst[j] = src[j] }
-            for j in width..<nr { dst[j] = 0 }
-          }
-          src += ldb
-          dst += nr
-        }
-      }
-      panel &+= nr
-    }
+    strata_gemm_pack_b(
+      origin, b.leadingDimension, b.transposed ? 1 : 0, rows, columns, nr, packed)
   }
 }
