@@ -3,10 +3,10 @@ import Strata
 
 // strata-bench: throughput of Strata's kernels and models, with peers measured in the same run.
 //
-//   strata-bench gemm | optimizers | mlp-a | mlp-s | mlp-bn | predict | convnet | convnet-predict | lstm | all
+//   strata-bench gemm | optimizers | layers | mlp-a | mlp-s | mlp-bn | predict | convnet | convnet-predict | lstm | all
 //                [--epochs N] [--data DIR] [--threads N] [--seed N] [--samples N] [--bytes N]
 let usage =
-  "usage: strata-bench gemm|optimizers|mlp-a|mlp-s|mlp-bn|predict|convnet|convnet-predict|lstm|all [--epochs N] [--data DIR] [--threads N] [--seed N] [--samples N] [--bytes N]"
+  "usage: strata-bench gemm|optimizers|layers|mlp-a|mlp-s|mlp-bn|predict|convnet|convnet-predict|lstm|all [--epochs N] [--data DIR] [--threads N] [--seed N] [--samples N] [--bytes N]"
 var arguments = Array(CommandLine.arguments.dropFirst())
 guard let command = arguments.first else {
   print(usage)
@@ -42,6 +42,9 @@ do {
     try runOptimizerBenchmark()
   case "lstm":
     try runLSTMBenchmark(epochs: epochs, seed: seed, bytes: textBytes)
+  case "layers":
+    // strata-bench layers [--samples SLICE]: the convnet's inference time layer by layer.
+    try runLayerProfile(.convnetPredict, slice: samples, data: try benchmarkData(dataDirectory))
   case "all":
     runGEMMBenchmark()
     let data = try benchmarkData(dataDirectory)

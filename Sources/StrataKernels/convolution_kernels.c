@@ -57,32 +57,70 @@ STRATA_ALWAYS_INLINE long tile_rows(const strata_window *w, const float *x, cons
 // An unaligned load of 16 floats.
 #define LOAD(p) (*(const lanes *)(p))
 
+// The products of one depth run (`run` contiguous steps from `rows[r]` and the panels' rows
+// from `b0`, `b1`) added into the accumulators.
+STRATA_ALWAYS_INLINE void run_product(const float *const rows[TILE], const float *b0,
+                                      const float *b1, long run, const int panels,
+                                      lanes acc0[TILE], lanes acc1[TILE]) {
+  for (long q = 0; q < run; q++) {
+    const lanes w0 = LOAD(b0 + q * LANES);
+    const lanes w1 = panels == 2 ? LOAD(b1 + q * LANES) : (lanes){0};
+    for (int r = 0; r < TILE; r++) {
+      // Splatted as `x - 0`, which is `x` itself (even -0), so the compiler broadcasts
+      // straight from memory; `0 + x` (-0 becomes +0) cost a scalar add and a register
+      // broadcast per pixel and step, on the ports the FMAs need.
+      const lanes a = rows[r][q] - (lanes){0};
+      acc0[r] = __builtin_elementwise_fma(a, w0, acc0[r]);
+      if (panels == 2) acc1[r] = __builtin_elementwise_fma(a, w1, acc1[r]);
+    }
+  }
+}
+
 // One tile against `panels` (1 or 2) panels of 16 filters: accumulators for every depth block,
 // the blocks summed into `result`.
+//
+// When every pixel's window lies inside its image and taps are adjacent along a row, the
+// depth is walked kernel row by kernel row from each window's corner, with two divisions per
+// depth block; otherwise `tile_rows` finds each run (padding, dilation along rows). Finding
+// every run with `tile_rows`, six divisions each, took about a fifth of conv2's time.
 STRATA_ALWAYS_INLINE void tile_product(const strata_window *w, const float *x, const long *image,
                                        const long *oh, const long *ow, const float *panel0,
                                        const float *panel1, long depth, long depthBlock,
                                        const float *zeros, const int panels,
                                        lanes result[TILE][2]) {
+  const long c = w->channels, rowDepth = w->kw * c;
+  const long rowStep = w->dilationHeight * w->width * c;
+  const long reach = (w->kh - 1) * w->dilationHeight;
+  int inside = w->dilationWidth == 1;
+  const float *corner[TILE];
+  for (int r = 0; r < TILE; r++) {
+    const long ih = oh[r] * w->strideHeight - w->top, iw = ow[r] * w->strideWidth - w->left;
+    inside = inside && ih >= 0 && ih + reach < w->height && iw >= 0 && iw + w->kw <= w->width;
+    corner[r] = x + ((image[r] * w->height + ih) * w->width + iw) * c;
+  }
   for (long k0 = 0; k0 < depth; k0 += depthBlock) {
     const long k1 = k0 + depthBlock < depth ? k0 + depthBlock : depth;
     lanes acc0[TILE], acc1[TILE];
     for (int r = 0; r < TILE; r++) acc0[r] = acc1[r] = (lanes){0};
     long p = k0;
-    while (p < k1) {
-      const float *rows[TILE];
-      const long run = tile_rows(w, x, image, oh, ow, p, k1, zeros, rows);
-      const float *b0 = panel0 + p * LANES, *b1 = panel1 + p * LANES;
-      for (long q = 0; q < run; q++) {
-        const lanes w0 = LOAD(b0 + q * LANES);
-        const lanes w1 = panels == 2 ? LOAD(b1 + q * LANES) : (lanes){0};
-        for (int r = 0; r < TILE; r++) {
-          const lanes a = (lanes){0} + rows[r][q];
-          acc0[r] = __builtin_elementwise_fma(a, w0, acc0[r]);
-          if (panels == 2) acc1[r] = __builtin_elementwise_fma(a, w1, acc1[r]);
-        }
+    if (inside) {
+      long kernelRow = k0 / rowDepth, within = k0 % rowDepth;
+      while (p < k1) {
+        const long run = (k1 - p < rowDepth - within ? k1 - p : rowDepth - within);
+        const float *rows[TILE];
+        for (int r = 0; r < TILE; r++) rows[r] = corner[r] + kernelRow * rowStep + within;
+        run_product(rows, panel0 + p * LANES, panel1 + p * LANES, run, panels, acc0, acc1);
+        p += run;
+        kernelRow += 1;
+        within = 0;
       }
-      p += run;
+    } else {
+      while (p < k1) {
+        const float *rows[TILE];
+        const long run = tile_rows(w, x, image, oh, ow, p, k1, zeros, rows);
+        run_product(rows, panel0 + p * LANES, panel1 + p * LANES, run, panels, acc0, acc1);
+        p += run;
+      }
     }
     for (int r = 0; r < TILE; r++) {
       result[r][0] = k0 == 0 ? acc0[r] : result[r][0] + acc0[r];

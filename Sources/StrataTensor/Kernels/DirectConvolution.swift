@@ -19,16 +19,15 @@ extension Tensor {
     let pixels = batch * output[0] * output[1]
     let lanes = 16
     let panels = (filters + lanes - 1) / lanes
-    // The kernel in panels of 16 filters, zero beyond the last filter.
-    var packed = [Float](repeating: 0, count: panels * depth * lanes)
-    matrix.scalars.withUnsafeBufferPointer { kernel in
-      packed.withUnsafeMutableBufferPointer { panelsOut in
-        for p in 0..<depth {
-          for f in 0..<filters {
-            panelsOut[(f / lanes) * depth * lanes + p * lanes + f % lanes] = kernel[p * filters + f]
-          }
-        }
+    // The kernel in panels of 16 filters, zero beyond the last filter: the GEMM's packing of
+    // a right-hand operand.
+    let packedCount = panels * depth * lanes
+    let packed = [Float](unsafeUninitializedCapacity: packedCount) { buffer, initialized in
+      matrix.scalars.withUnsafeBufferPointer { kernel in
+        strata_gemm_pack_b(
+          kernel.baseAddress!, filters, 0, depth, filters, lanes, buffer.baseAddress!)
       }
+      initialized = packedCount
     }
     let paddedBias = bias.map {
       $0.scalars + [Float](repeating: 0, count: panels * lanes - filters)
