@@ -3,8 +3,10 @@ import Strata
 
 /// Times each layer of a workload's model in inference, as `predict` runs it: 10,000 test
 /// images in slices of `slice` samples (the slice `predict` picks for this model when nil),
-/// each layer fed the previous layer's output. Prints milliseconds and GFLOP/s per layer
-/// (multiply-adds of the convolutions and dense layers counted twice), the fastest of
+/// each layer fed the previous layer's output, and a `Conv2D` with a ReLU and the
+/// `MaxPooling2D` after it as the one fused op `predict` runs (`convolvedMaxPooled2D`).
+/// Prints milliseconds and GFLOP/s per row (multiply-adds of the convolutions and dense layers
+/// counted twice, those of convolution rows a fused pooling skips included), the fastest of
 /// `repeats` passes, to show where `predict`'s time goes.
 func runLayerProfile(_ workload: Workload, slice: Int?, repeats: Int = 5, data: LabeledDataset)
   throws
@@ -19,37 +21,65 @@ func runLayerProfile(_ workload: Workload, slice: Int?, repeats: Int = 5, data: 
     state.values += state.shape.reduce(1, *)
   }.values
   let sliceSize = slice ?? Swift.max(1, (2 << 20) / perSample)
-  var seconds = [Double](repeating: .infinity, count: model.layers.count)
+
+  // Rows: single layers, or a convolution and its pooling.
+  var rows: [(first: Int, count: Int)] = []
+  var index = 0
+  while index < model.layers.count {
+    let fuses =
+      index + 1 < model.layers.count && (model.layers[index] as? Conv2D)?.activation == .relu
+      && model.layers[index + 1] is MaxPooling2D
+    rows.append((index, fuses ? 2 : 1))
+    index += fuses ? 2 : 1
+  }
+  func run(_ row: (first: Int, count: Int), _ x: Tensor) throws -> Tensor {
+    guard row.count == 2, let conv = model.layers[row.first] as? Conv2D,
+      let pool = model.layers[row.first + 1] as? MaxPooling2D
+    else { return try model.layers[row.first](x) }
+    let weights = conv.getWeights()
+    return x.convolvedMaxPooled2D(
+      kernel: weights[0], bias: weights.count > 1 ? weights[1] : nil, strides: conv.strides,
+      padding: conv.padding, dilation: conv.dilationRate, activation: .relu,
+      poolSize: pool.poolSize, poolStrides: pool.strides, poolPadding: pool.padding)
+  }
+
+  var seconds = [Double](repeating: .infinity, count: rows.count)
   for _ in 0..<repeats {
-    var pass = [Double](repeating: 0, count: model.layers.count)
+    var pass = [Double](repeating: 0, count: rows.count)
     var start = 0
     while start < images.shape[0] {
       var x = images.rows(start..<Swift.min(images.shape[0], start + sliceSize))
-      for (index, layer) in model.layers.enumerated() {
+      for (position, row) in rows.enumerated() {
         let begin = DispatchTime.now().uptimeNanoseconds
-        x = try layer(x)
-        pass[index] += secondsSince(begin)
+        x = try run(row, x)
+        pass[position] += secondsSince(begin)
       }
       start += sliceSize
     }
     seconds = zip(seconds, pass).map { Swift.min($0, $1) }
   }
   print("\(workload.rawValue): 10,000 images in slices of \(sliceSize), fastest of \(repeats)")
-  print("layer                         output shape        ms   GFLOP/s")
+  print("layer                                       output shape        ms   GFLOP/s")
   var inputShape = shape
-  for (index, layer) in model.layers.enumerated() {
-    let outputShape = try layer.outputShape(forInputShape: inputShape)
-    let weights = layer.weights.first { $0.value.rank >= 2 }?.value.scalarCount ?? 0
-    let positions = outputShape.dropLast().reduce(1, *)
+  for (position, row) in rows.enumerated() {
+    let layers = model.layers[row.first..<(row.first + row.count)]
+    let convolved = try layers.first!.outputShape(forInputShape: inputShape)
+    let weights = layers.first!.weights.first { $0.value.rank >= 2 }?.value.scalarCount ?? 0
+    let positions = convolved.dropLast().reduce(1, *)
     let flops = 2.0 * Double(weights * positions * images.shape[0])
-    let rate = flops > 0 ? String(format: "%9.1f", flops / seconds[index] / 1e9) : ""
-    let name = "\(layer.name) (\(type(of: layer)))".padding(
-      toLength: 29, withPad: " ", startingAt: 0)
+    let rate = flops > 0 ? String(format: "%9.1f", flops / seconds[position] / 1e9) : ""
+    let outputShape = try layers.dropFirst().reduce(convolved) {
+      try $1.outputShape(forInputShape: $0)
+    }
+    let name = layers.map { "\($0.name) (\(type(of: $0)))" }.joined(separator: " + ")
     let shapeText = "\(outputShape)".padding(toLength: 16, withPad: " ", startingAt: 0)
-    print("\(name) \(shapeText) \(String(format: "%7.1f", seconds[index] * 1e3)) \(rate)")
+    print(
+      "\(name.padding(toLength: 43, withPad: " ", startingAt: 0)) \(shapeText) \(String(format: "%7.1f", seconds[position] * 1e3)) \(rate)"
+    )
     inputShape = outputShape
   }
   print(
     String(
-      format: "total                                          %7.1f", seconds.reduce(0, +) * 1e3))
+      format: "total                                                        %7.1f",
+      seconds.reduce(0, +) * 1e3))
 }

@@ -258,3 +258,73 @@ func transposedConvolutionIsTheConvolutionGradient(
     ).square()
   }
 }
+
+/// Convolutions with a max pooling after them: the ch. 8 convnet's two pairs (the second
+/// leaves its last convolution row and column unread), pooling with `same` padding and
+/// strides 1, overlapping 3×3 windows at strides 2, a padded and a dilated convolution (whose
+/// windows leave the image), one tile of images spanning threads, no bias, and activations
+/// the single pass does not take (it runs the two ops then).
+let convolutionPoolingCases:
+  [(
+    input: [Int], kernel: [Int], strides: [Int], padding: Padding, dilation: [Int],
+    bias: Bool, activation: ElementwiseActivation, pool: [Int], poolStrides: [Int]?,
+    poolPadding: Padding
+  )] = [
+    ([3, 28, 28, 1], [3, 3, 1, 32], [1, 1], .valid, [1, 1], true, .relu, [2, 2], nil, .valid),
+    (
+      [2, 13, 13, 32], [3, 3, 32, 64], [1, 1], .valid, [1, 1], true, .relu, [2, 2], nil, .valid
+    ),
+    (
+      [2, 9, 8, 5], [3, 3, 5, 17], [1, 1], .same, [1, 1], true, .linear, [2, 2], [1, 1], .same
+    ),
+    (
+      [2, 11, 10, 3], [2, 2, 3, 20], [1, 1], .valid, [1, 1], false, .relu, [3, 3], [2, 2], .valid
+    ),
+    (
+      [1, 12, 12, 2], [3, 3, 2, 40], [2, 1], .same, [2, 2], true, .relu, [2, 3], [2, 2], .same
+    ),
+    ([24, 8, 8, 4], [3, 3, 4, 16], [1, 1], .valid, [1, 1], true, .relu, [2, 2], nil, .valid),
+    ([2, 6, 6, 3], [3, 3, 3, 8], [1, 1], .valid, [1, 1], true, .tanh, [2, 2], nil, .valid),
+  ]
+
+@Test(arguments: convolutionPoolingCases.indices)
+func convolvedMaxPooled2DGivesTheBitsOfTheTwoOps(index: Int) {
+  let c = convolutionPoolingCases[index]
+  let x = randomTensor(c.input, seed: UInt64(500 + index))
+  let k = randomTensor(c.kernel, seed: UInt64(600 + index))
+  let b = c.bias ? randomTensor([c.kernel[3]], seed: UInt64(700 + index)) : nil
+  let twoOps = x.convolved2D(
+    kernel: k, bias: b, strides: c.strides, padding: c.padding, dilation: c.dilation,
+    activation: c.activation
+  ).maxPooled2D(poolSize: c.pool, strides: c.poolStrides, padding: c.poolPadding)
+  let fused = x.convolvedMaxPooled2D(
+    kernel: k, bias: b, strides: c.strides, padding: c.padding, dilation: c.dilation,
+    activation: c.activation, poolSize: c.pool, poolStrides: c.poolStrides,
+    poolPadding: c.poolPadding)
+  #expect(fused.shape == twoOps.shape)
+  #expect(fused.scalars == twoOps.scalars, "case \(index)")
+}
+
+@Test func convolvedMaxPooled2DHasTheTwoOpsGradient() {
+  // Traced, it is the two ops: the same values and gradients as their composition, which
+  // match finite differences.
+  let x = randomTensor([2, 6, 6, 2], seed: 1)
+  let k = randomTensor([3, 3, 2, 4], seed: 2)
+  let b = randomTensor([4], seed: 3)
+  let (value, gradients) = valueWithGradient(at: [x, k, b]) { p in
+    p[0].convolvedMaxPooled2D(kernel: p[1], bias: p[2], activation: .relu, poolSize: [2, 2])
+      .square().sum()
+  }
+  let (expectedValue, expectedGradients) = valueWithGradient(at: [x, k, b]) { p in
+    p[0].convolved2D(kernel: p[1], bias: p[2], activation: .relu).maxPooled2D(poolSize: [2, 2])
+      .square().sum()
+  }
+  #expect(value.scalars == expectedValue.scalars)
+  for (gradient, expected) in zip(gradients, expectedGradients) {
+    #expect(gradient.scalars == expected.scalars)
+  }
+  let check = GradientCheck.check(at: [x, k, b]) { p in
+    p[0].convolvedMaxPooled2D(kernel: p[1], bias: p[2], poolSize: [2, 2]).square()
+  }
+  #expect(check.maximumRelativeError < 2e-3, "\(check)")
+}

@@ -232,13 +232,27 @@ public final class Sequential {
     layers.first { layer in layer.weights.contains { $0 === weight } }?.name ?? "?"
   }
 
-  /// Runs the layers on a batch in inference or training mode.
+  /// Runs the layers on a batch in inference or training mode. In inference a layer may run
+  /// together with the next one (``InferenceFusing``: a convolution and its max pooling),
+  /// with the values of the two calls.
   func forward(_ input: Tensor, context: inout LayerContext, upTo end: Int? = nil) throws -> Tensor
   {
     var value = input
-    for layer in layers[..<(end ?? layers.count)] {
+    let end = end ?? layers.count
+    var index = 0
+    while index < end {
+      let layer = layers[index]
+      if !context.isTraining, context.mask == nil, index + 1 < end,
+        let fusing = layer as? any InferenceFusing,
+        let fused = try fusing.callFused(value, followedBy: layers[index + 1], context: &context)
+      {
+        value = fused
+        index += 2
+        continue
+      }
       value = try layer.call(value, context: &context)
       if !(layer is any MaskAwareLayer) { context.mask = nil }
+      index += 1
     }
     return value
   }

@@ -223,6 +223,17 @@ int strata_conv2d_direct(const strata_window *w, long first, long last, const fl
                          const float *packed, long filters, long depthBlock, const float *bias,
                          int relu, float *y);
 
+/// `strata_conv2d_direct` followed by max pooling (as `strata_max_pool` computes it, no
+/// winners) for images [first, last), without writing the convolution's output: each image's
+/// pooled rows are made in bands whose convolution rows fit in L1, and only the rows some
+/// window reads are computed. `pool` describes the pooling of the convolution's output
+/// (`height`, `width` = `w`'s output size, `channels` = `filters`); `y` holds the pooled
+/// images. Returns 0 (writing nothing) if it cannot allocate its buffers.
+int strata_conv2d_direct_max_pooled(const strata_window *w, const strata_window *pool,
+                                    long first, long last, const float *x, const float *packed,
+                                    long filters, long depthBlock, const float *bias, int relu,
+                                    float *y);
+
 /// Max pooling for images [first, last): each window's maximum per channel into `y`, and the
 /// flat input index it came from (the first maximum in row-major window order) into `winners`
 /// unless it is NULL.

@@ -57,6 +57,46 @@ extension Tensor {
       .reshaped(to: [shape[0], output[0], output[1], filters])
   }
 
+  /// A 2-D convolution followed by max pooling of its output, Keras's `Conv2D` then
+  /// `MaxPooling2D`: the values of
+  /// `convolved2D(kernel:bias:strides:padding:dilation:groups:activation:)` then
+  /// `maxPooled2D(poolSize:strides:padding:)` with `poolStrides` and `poolPadding`.
+  ///
+  /// In inference (nothing traced), with one group and a linear or relu activation, it is one
+  /// pass that never writes the convolution's output: each image's pooled rows are made in
+  /// bands whose convolution rows stay in cache, and convolution rows no window reads (the
+  /// last row of an odd-sized output under a 2×2 pooling) are not computed. The values and
+  /// bits are the two ops'. Otherwise, and whenever a gradient is wanted, it is the two ops,
+  /// with their gradients.
+  public func convolvedMaxPooled2D(
+    kernel: Tensor, bias: Tensor? = nil, strides: [Int] = [1, 1], padding: Padding = .valid,
+    dilation: [Int] = [1, 1], groups: Int = 1, activation: ElementwiseActivation = .linear,
+    poolSize: [Int], poolStrides: [Int]? = nil, poolPadding: Padding = .valid
+  ) -> Tensor {
+    let composed = {
+      self.convolved2D(
+        kernel: kernel, bias: bias, strides: strides, padding: padding, dilation: dilation,
+        groups: groups, activation: activation
+      ).maxPooled2D(poolSize: poolSize, strides: poolStrides, padding: poolPadding)
+    }
+    guard
+      rank == 4 && kernel.rank == 4 && groups == 1 && kernel.shape[2] == shape[3]
+        && !isTraced && !kernel.isTraced && !(bias?.isTraced ?? false)
+        && (activation == .linear || activation == .relu) && poolPadding != .causal
+    else { return composed() }
+    let geometry = WindowGeometry(
+      inputSize: Array(shape[1...2]), windowSize: Array(kernel.shape[0...1]), strides: strides,
+      dilation: dilation, padding: padding)
+    guard geometry.isValid else { return composed() }
+    let pooling = WindowGeometry(
+      inputSize: geometry.outputSize, windowSize: poolSize, strides: poolStrides ?? poolSize,
+      padding: poolPadding)
+    guard pooling.isValid else { return composed() }
+    return Tensor.directConvolution(
+      self, matrix: kernel.reshaped(to: [-1, kernel.shape[3]]), bias: bias, geometry: geometry,
+      activation: activation, maxPooling: pooling) ?? composed()
+  }
+
   /// An untraced convolution as im2col and the dense op, unfolding a group of images of at
   /// most `convolutionChunkValues` column values at a time.
   static func chunkedConvolution(
