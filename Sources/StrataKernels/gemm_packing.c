@@ -80,22 +80,13 @@ void strata_gemm_pack_b(const float *b, ptrdiff_t ldb, int transposed, ptrdiff_t
   pack_b_dispatch(b, ldb, transposed, rows, columns, panelWidth, packed);
 }
 
-STRATA_ALWAYS_INLINE void pack_a_body(const float *a, ptrdiff_t lda, int transposed,
-                                      ptrdiff_t rows, ptrdiff_t columns, float *packed) {
+STRATA_ALWAYS_INLINE void pack_a_body(const float *a, ptrdiff_t lda, ptrdiff_t rows,
+                                      ptrdiff_t columns, float *packed) {
   const ptrdiff_t mr = STRATA_GEMM_MR;
   for (ptrdiff_t panel = 0; panel < rows; panel += mr) {
     ptrdiff_t height = rows - panel < mr ? rows - panel : mr;
     float *out = packed + panel * columns;
-    if (transposed) {
-      // op(A)[i, p] = A[p, i]: the MR values of a panel column are contiguous in A.
-      const float *in = a + panel;
-      for (ptrdiff_t p = 0; p < columns; p++) {
-        for (ptrdiff_t r = 0; r < height; r++) out[r] = in[r];
-        for (ptrdiff_t r = height; r < mr; r++) out[r] = 0;
-        out += mr;
-        in += lda;
-      }
-    } else if (height == mr) {
+    if (height == mr) {
       // Six row streams read side by side, one column of the panel written at a time.
       const float *in = a + panel * lda;
       for (ptrdiff_t p = 0; p < columns; p++) {
@@ -111,12 +102,59 @@ STRATA_ALWAYS_INLINE void pack_a_body(const float *a, ptrdiff_t lda, int transpo
   }
 }
 
+STRATA_ALWAYS_INLINE void pack_transposed_a_body(const float *a, ptrdiff_t lda, ptrdiff_t rows,
+                                                  ptrdiff_t columns, float *packed) {
+  // op(A)[i, p] = A[p, i]: the MR values of a panel column are contiguous in A, and a row of A
+  // holds that column of every panel. Eight rows of A are read row by row and spread over
+  // the panels, with the next eight prefetched: going down one panel at a time instead read
+  // A with a stride of a whole row per step, and a convolution's kernel gradient (A = the
+  // im2col matrix, 7744 rows of 288 for conv2) spent 8% of a training epoch packing it on a
+  // Zen 3.
+  const ptrdiff_t mr = STRATA_GEMM_MR;
+  for (ptrdiff_t p0 = 0; p0 < columns; p0 += PACK_ROW_BLOCK) {
+    ptrdiff_t depth = columns - p0 < PACK_ROW_BLOCK ? columns - p0 : PACK_ROW_BLOCK;
+    for (ptrdiff_t q = 0; q < depth; q++) {
+      if (p0 + PACK_ROW_BLOCK + q < columns) {
+        const char *next = (const char *)(a + (p0 + PACK_ROW_BLOCK + q) * lda);
+        for (ptrdiff_t at = 0; at < rows * (ptrdiff_t)sizeof(float); at += 64) {
+          __builtin_prefetch(next + at);
+        }
+      }
+    }
+    for (ptrdiff_t panel = 0; panel < rows; panel += mr) {
+      ptrdiff_t height = rows - panel < mr ? rows - panel : mr;
+      float *out = packed + panel * columns + p0 * mr;
+      const float *in = a + p0 * lda + panel;
+      if (height == STRATA_GEMM_MR) {
+        // A fixed size, so the six values move as two vector moves, not a loop of six.
+        for (ptrdiff_t q = 0; q < depth; q++) {
+          memcpy(out + q * STRATA_GEMM_MR, in + q * lda, STRATA_GEMM_MR * sizeof(float));
+        }
+        continue;
+      }
+      for (ptrdiff_t q = 0; q < depth; q++) {
+        for (ptrdiff_t r = 0; r < height; r++) out[q * mr + r] = in[q * lda + r];
+        for (ptrdiff_t r = height; r < mr; r++) out[q * mr + r] = 0;
+      }
+    }
+  }
+}
+
+STRATA_MULTIVERSION(pack_transposed_a,
+                    (const float *a, ptrdiff_t lda, ptrdiff_t rows, ptrdiff_t columns,
+                     float *packed),
+                    (a, lda, rows, columns, packed))
+
 STRATA_MULTIVERSION(pack_a,
-                    (const float *a, ptrdiff_t lda, int transposed, ptrdiff_t rows,
-                     ptrdiff_t columns, float *packed),
-                    (a, lda, transposed, rows, columns, packed))
+                    (const float *a, ptrdiff_t lda, ptrdiff_t rows, ptrdiff_t columns,
+                     float *packed),
+                    (a, lda, rows, columns, packed))
 
 void strata_gemm_pack_a(const float *a, ptrdiff_t lda, int transposed, ptrdiff_t rows,
                         ptrdiff_t columns, float *packed) {
-  pack_a_dispatch(a, lda, transposed, rows, columns, packed);
+  if (transposed) {
+    pack_transposed_a_dispatch(a, lda, rows, columns, packed);
+  } else {
+    pack_a_dispatch(a, lda, rows, columns, packed);
+  }
 }

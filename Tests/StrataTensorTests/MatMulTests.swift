@@ -36,6 +36,29 @@ func gemmMatchesNaiveProductOnOddSizes(m: Int, k: Int, n: Int) {
     tolerance: 1e-4)
 }
 
+@Test(arguments: [
+  (7, 33, 17), (20, 512, 70), (100, 1024, 80), (10, 300, 256), (13, 2048, 16), (97, 40, 128),
+])
+func everyPackingOfTheOperandsGivesTheSameBits(m: Int, k: Int, n: Int) {
+  // A read in place or packed (transposed, or rows a multiple of 2 KiB apart: k = 512,
+  // 1024, 2048), B read in place or packed (transposed, more than 96 rows, or rows a
+  // multiple of 512 bytes apart: n = 128, 256): the same depth blocks and FMA order, so the
+  // same bits whichever way an operand is read.
+  let a = randomTensor([m, k], seed: UInt64(m + k))
+  let b = randomTensor([k, n], seed: UInt64(k + n))
+  let product = a.matmul(b).scalars
+  let at = a.transposed()
+  let bt = b.transposed()
+  #expect(Tensor.matrixProduct(at, b, transposingA: true).scalars == product)
+  #expect(Tensor.matrixProduct(a, bt, transposingB: true).scalars == product)
+  #expect(
+    Tensor.matrixProduct(at, bt, transposingA: true, transposingB: true).scalars == product)
+  // Row by row (each row read in place, B packed or not by the row count) as well.
+  for row in [0, m - 1] {
+    #expect(a.rows(row..<(row + 1)).matmul(b).scalars == Array(product[(row * n)..<(row * n + n)]))
+  }
+}
+
 @Test func gemmAccumulates() {
   let a = randomTensor([5, 9], seed: 1)
   let b = randomTensor([9, 20], seed: 2)
