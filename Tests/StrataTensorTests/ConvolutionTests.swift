@@ -261,9 +261,10 @@ func transposedConvolutionIsTheConvolutionGradient(
 
 /// Convolutions with a max pooling after them: the ch. 8 convnet's two pairs (the second
 /// leaves its last convolution row and column unread), pooling with `same` padding and
-/// strides 1, overlapping 3×3 windows at strides 2, a padded and a dilated convolution (whose
-/// windows leave the image), one tile of images spanning threads, no bias, and activations
-/// the single pass does not take (it runs the two ops then).
+/// strides 1, overlapping 3×3 windows at strides 2 (with 20 filters, and with 32, whose
+/// windows are pooled 16 channels at a time in registers, `same`-padded), a padded and a
+/// dilated convolution (whose windows leave the image), images spanning threads, no bias, and
+/// activations the single pass does not take (it runs the two ops then).
 let convolutionPoolingCases:
   [(
     input: [Int], kernel: [Int], strides: [Int], padding: Padding, dilation: [Int],
@@ -284,6 +285,7 @@ let convolutionPoolingCases:
       [1, 12, 12, 2], [3, 3, 2, 40], [2, 1], .same, [2, 2], true, .relu, [2, 3], [2, 2], .same
     ),
     ([24, 8, 8, 4], [3, 3, 4, 16], [1, 1], .valid, [1, 1], true, .relu, [2, 2], nil, .valid),
+    ([2, 9, 9, 3], [3, 3, 3, 32], [1, 1], .same, [1, 1], true, .relu, [3, 3], [2, 2], .same),
     ([2, 6, 6, 3], [3, 3, 3, 8], [1, 1], .valid, [1, 1], true, .tanh, [2, 2], nil, .valid),
   ]
 
