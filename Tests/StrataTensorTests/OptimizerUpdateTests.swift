@@ -112,7 +112,7 @@ private func updated(
 
 @Test func theOtherRulesMatchTheirScalarFormulasBitForBit() {
   // Adagrad, Adadelta, Adamax, Nadam and weight decay as C passes (vector bodies, tails and a
-  // split over threads): each equals the Swift formula it replaced, operation for operation.
+  // split over threads): each equals its scalar formula, operation for operation.
   let count = 100_003
   let p = values(count, seed: 11, in: -1...1)
   let g = values(count, seed: 12, in: -1...1)
@@ -153,7 +153,7 @@ private func updated(
     }
       == scalar(squares) { i, p, ed, eg in
         eg = rho * eg + (1 - rho) * g[i] * g[i]
-        let delta = -(ed + epsilon).squareRoot() * g[i] / (eg + epsilon).squareRoot()
+        let delta = -g[i] * ((ed + epsilon) / (eg + epsilon)).squareRoot()
         ed = rho * ed + (1 - rho) * delta * delta
         p += lr * delta
       })
@@ -182,8 +182,9 @@ private func updated(
       == scalar { i, p, m, u in
         m += (g[i] - m) * (1 - beta1)
         u += (g[i] * g[i] - u) * (1 - beta2)
-        let mHat = next * m / (1 - productNext) + (1 - current) * g[i] / (1 - product)
-        p -= mHat * lr / ((u / second).squareRoot() + epsilon)
+        let mHat =
+          next * m * (1 / (1 - productNext)) + (1 - current) * g[i] * (1 / (1 - product))
+        p -= mHat * lr / ((u * (1 / second)).squareRoot() + epsilon)
       })
   #expect(
     updated([p, m, u]) { b in
