@@ -330,6 +330,118 @@ STRATA_ALWAYS_INLINE void band_rows(const strata_window *p, long po0, long po1, 
   *high = last > p->height ? p->height : last;
 }
 
+// Whether every convolution window of `w` lies inside its image with adjacent taps along a row
+// (no padding, no dilation along rows), so each window is its corner plus the offset table.
+STRATA_ALWAYS_INLINE int windows_inside(const strata_window *w) {
+  return w->top == 0 && w->left == 0 && w->dilationWidth == 1 &&
+         (w->outHeight - 1) * w->strideHeight + (w->kh - 1) * w->dilationHeight < w->height &&
+         (w->outWidth - 1) * w->strideWidth + w->kw <= w->width;
+}
+
+// Pooling windows of at most this many taps are pooled straight from registers.
+#define POOL_TAPS 16
+// Convolution pixels computed together by `pooled_pixel`: enough independent FMA chains
+// (4 pixels × 16 filters: 8 on AVX2) to keep both FMA pipes busy.
+#define GROUP 4
+
+// One pooled pixel of the shallow path, for filters [f, f + 16 · panels): the convolution
+// pixels its window reads (`corner`, `count` of them, in row-major window order) computed four
+// at a time in registers, each one FMA chain over the depth from zero, then the bias and relu
+// of `store_panel`, then pooled as `pool_band` pools (`v > m` from -∞, in window order). A
+// last group of fewer than four repeats its last pixel: a repeat never beats its equal.
+STRATA_ALWAYS_INLINE void pooled_pixel(const float *const corner[POOL_TAPS], int count,
+                                       const long *offsets, long depth, const float *panel0,
+                                       const float *panel1, const float *bias, int relu, long f,
+                                       long filters, float *out, const int panels) {
+  lanes m0 = (lanes){0} - __builtin_inff(), m1 = m0;
+  for (int t = 0; t < count; t += GROUP) {
+    const float *at[GROUP];
+    for (int k = 0; k < GROUP; k++) at[k] = corner[t + k < count ? t + k : count - 1];
+    lanes acc0[GROUP], acc1[GROUP];
+    for (int k = 0; k < GROUP; k++) acc0[k] = acc1[k] = (lanes){0};
+    for (long q = 0; q < depth; q++) {
+      const long offset = offsets[q];
+      const lanes w0 = LOAD(panel0 + q * LANES);
+      const lanes w1 = panels == 2 ? LOAD(panel1 + q * LANES) : (lanes){0};
+      for (int k = 0; k < GROUP; k++) {
+        const lanes a = at[k][offset] - (lanes){0};  // a broadcast of x itself, as above
+        acc0[k] = __builtin_elementwise_fma(a, w0, acc0[k]);
+        if (panels == 2) acc1[k] = __builtin_elementwise_fma(a, w1, acc1[k]);
+      }
+    }
+    for (int k = 0; k < GROUP; k++) {
+      lanes v = bias ? acc0[k] + LOAD(bias + f) : acc0[k];
+      if (relu) v = (lanes)((lane_mask)v & (lane_mask)(v > (lanes){0}));
+      lane_mask larger = v > m0;
+      m0 = (lanes)(((lane_mask)v & larger) | ((lane_mask)m0 & ~larger));
+      if (panels == 2) {
+        v = bias ? acc1[k] + LOAD(bias + f + LANES) : acc1[k];
+        if (relu) v = (lanes)((lane_mask)v & (lane_mask)(v > (lanes){0}));
+        larger = v > m1;
+        m1 = (lanes)(((lane_mask)v & larger) | ((lane_mask)m1 & ~larger));
+      }
+    }
+  }
+  for (int half = 0; half < panels; half++) {
+    const lanes m = half == 0 ? m0 : m1;
+    const long first = f + half * LANES;
+    if (first + LANES <= filters) {
+      *(lanes *)(out + first) = m;
+    } else {
+      for (long k = 0; k < filters - first; k++) out[first + k] = m[k];
+    }
+  }
+}
+
+// Image `n`'s pooled pixels for a shallow convolution (its depth one block, short kernel rows,
+// every window inside the image, as a first layer on one channel): each pooled pixel's
+// convolution pixels computed in registers and pooled there, never stored. Tiles of six
+// pixels had spent most of their time setting up and storing what nine multiply-adds a filter
+// produced (about 21 GFLOP/s for the ch. 8 convnet's first layer on one Zen 3 thread).
+STRATA_ALWAYS_INLINE void shallow_pool_image(const strata_window *w, const strata_window *p,
+                                             long n, const float *x, const float *packed,
+                                             long filters, const float *bias, int relu,
+                                             const long *offsets, float *y,
+                                             const int widePanels) {
+  const long depth = w->kh * w->kw * w->channels;
+  const long panels = (filters + LANES - 1) / LANES;
+  const float *image = x + n * w->height * w->width * w->channels;
+  for (long po = 0; po < p->outHeight; po++) {
+    for (long pw = 0; pw < p->outWidth; pw++) {
+      const float *corner[POOL_TAPS];
+      int count = 0;
+      for (long i = 0; i < p->kh; i++) {
+        const long oh = po * p->strideHeight - p->top + i * p->dilationHeight;
+        if (oh < 0 || oh >= p->height) continue;
+        for (long j = 0; j < p->kw; j++) {
+          const long ow = pw * p->strideWidth - p->left + j * p->dilationWidth;
+          if (ow < 0 || ow >= p->width) continue;
+          corner[count++] =
+              image + (oh * w->strideHeight * w->width + ow * w->strideWidth) * w->channels;
+        }
+      }
+      float *out = y + (po * p->outWidth + pw) * filters;
+      if (count == 0) {
+        for (long k = 0; k < filters; k++) out[k] = -__builtin_inff();
+        continue;
+      }
+      long panel = 0;
+      if (widePanels) {
+        for (; panel + 1 < panels; panel += 2) {
+          const float *panel0 = packed + panel * depth * LANES;
+          pooled_pixel(corner, count, offsets, depth, panel0, panel0 + depth * LANES, bias, relu,
+                       panel * LANES, filters, out, 2);
+        }
+      }
+      for (; panel < panels; panel++) {
+        const float *panel0 = packed + panel * depth * LANES;
+        pooled_pixel(corner, count, offsets, depth, panel0, panel0, bias, relu, panel * LANES,
+                     filters, out, 1);
+      }
+    }
+  }
+}
+
 // Images [first, last): each image's pooled rows in bands, each band's convolution rows
 // computed into `scratch` and pooled from there.
 STRATA_ALWAYS_INLINE void conv_pool_body(const strata_window *w, const strata_window *p,
@@ -340,6 +452,15 @@ STRATA_ALWAYS_INLINE void conv_pool_body(const strata_window *w, const strata_wi
                                          const int widePanels) {
   const long pixelsPerImage = w->outHeight * w->outWidth;
   const long pooledPerImage = p->outHeight * p->outWidth * filters;
+  const long depth = w->kh * w->kw * w->channels;
+  if (w->kw * w->channels < LONG_RUN && depth <= depthBlock && windows_inside(w) &&
+      p->kh * p->kw <= POOL_TAPS) {
+    for (long n = first; n < last; n++) {
+      shallow_pool_image(w, p, n, x, packed, filters, bias, relu, tables->offsets,
+                         y + n * pooledPerImage, widePanels);
+    }
+    return;
+  }
   for (long n = first; n < last; n++) {
     for (long po0 = 0; po0 < p->outHeight; po0 += bandRows) {
       const long po1 = po0 + bandRows < p->outHeight ? po0 + bandRows : p->outHeight;

@@ -264,7 +264,10 @@ func transposedConvolutionIsTheConvolutionGradient(
 /// strides 1, overlapping 3×3 windows at strides 2 (with 20 filters, and with 32, whose
 /// windows are pooled 16 channels at a time in registers, `same`-padded), a padded and a
 /// dilated convolution (whose windows leave the image), images spanning threads, no bias, and
-/// activations the single pass does not take (it runs the two ops then).
+/// activations the single pass does not take (it runs the two ops then). Shallow valid
+/// convolutions (short kernel rows, as the first, the fourth, the sixth and the last two)
+/// pool each window's pixels in registers: among them a linear one with strides, dilation,
+/// 24 filters and a `same` pooling whose last windows hold two pixels.
 let convolutionPoolingCases:
   [(
     input: [Int], kernel: [Int], strides: [Int], padding: Padding, dilation: [Int],
@@ -287,6 +290,7 @@ let convolutionPoolingCases:
     ([24, 8, 8, 4], [3, 3, 4, 16], [1, 1], .valid, [1, 1], true, .relu, [2, 2], nil, .valid),
     ([2, 9, 9, 3], [3, 3, 3, 32], [1, 1], .same, [1, 1], true, .relu, [3, 3], [2, 2], .same),
     ([2, 6, 6, 3], [3, 3, 3, 8], [1, 1], .valid, [1, 1], true, .tanh, [2, 2], nil, .valid),
+    ([2, 10, 9, 2], [3, 2, 2, 24], [2, 1], .valid, [2, 1], true, .linear, [2, 2], nil, .same),
   ]
 
 @Test(arguments: convolutionPoolingCases.indices)
