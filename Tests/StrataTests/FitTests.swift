@@ -144,12 +144,41 @@ import Testing
   let x = Tensor.normal([37, 9, 9, 2], generator: &generator)
   var context = LayerContext(isTraining: false)
   let whole = try model.forward(x, context: &context)
-  // 7 does not divide 37: five full slices and a short one.
-  #expect(try model.inferenceForward(x, sliceSize: 7).scalars == whole.scalars)
-  #expect(try model.predict(x, batchSize: 16).scalars == whole.scalars)
+  // 7 does not divide 37: five full slices and a short one. With two threads the slices run
+  // side by side, each on one thread; with one, in turn.
+  let threads = ComputeThreads.count
+  defer { ComputeThreads.count = threads }
+  for count in [2, 1] {
+    ComputeThreads.count = count
+    #expect(try model.inferenceForward(x, sliceSize: 7).scalars == whole.scalars)
+    #expect(try model.predict(x, batchSize: 16).scalars == whole.scalars)
+  }
   // 2²¹ values over the 162 + 245 + 45 + 45 + 4 values one sample passes through (input,
   // conv 7×7×5, pool 3×3×5, flatten, dense).
   #expect(try model.inferenceSliceSize() == (2 << 20) / 501)
+}
+
+@Test func aSliceThatFailsFailsPredict() throws {
+  // An out-of-range token in the fifth of six slices: its error, not a partial result.
+  let model = Sequential(seed: 3) {
+    Input(shape: [3])
+    Embedding(inputDim: 5, outputDim: 2)
+    Flatten()
+    Dense(units: 1)
+  }
+  var ids = [Float](repeating: 1, count: 22 * 3)
+  ids[17 * 3 + 1] = 9
+  let x = Tensor(shape: [22, 3], scalars: ids)
+  let threads = ComputeThreads.count
+  defer { ComputeThreads.count = threads }
+  for count in [2, 1] {
+    ComputeThreads.count = count
+    #expect {
+      _ = try model.inferenceForward(x, sliceSize: 4)
+    } throws: { error in
+      "\(error)".contains("id 9.0 at position 4 ")  // row 17 is the second of its slice
+    }
+  }
 }
 
 @Test func evaluateOverSlicesGivesTheBitsOfOnePass() throws {
@@ -172,6 +201,43 @@ import Testing
   let scores = try model.evaluate(x, y, batchSize: 120, verbose: .silent)
   #expect(scores["loss"] == whole.loss.scalar)
   #expect(try model.predict(x, batchSize: 120).scalars == whole.output.scalars)
+}
+
+@Test func evaluateGivesTheSameBitsOnOneThreadAndTwo() throws {
+  // Two slices of 77 (2²¹ over 27,196 values a sample) run side by side with two threads:
+  // each slice's activity penalties are kept and summed in slice order, as one thread sums
+  // them, and together they are the whole batch's.
+  let model = Sequential(seed: 4) {
+    Input(shape: [32, 32, 16])
+    Conv2D(filters: 8, kernelSize: 3, activation: .relu)
+    MaxPooling2D(poolSize: 2)
+    Flatten()
+    Dense(units: 8, activation: .relu, activityRegularizer: .l2(0.01))
+    Dense(units: 4, activation: .softmax, activityRegularizer: .l1(0.02))
+  }
+  model.compile(optimizer: .sgd, loss: .sparseCategoricalCrossentropy, metrics: [.accuracy])
+  var generator = RandomGenerator(seed: 6)
+  let x = Tensor.normal([150, 32, 32, 16], generator: &generator)
+  let y = Tensor((0..<150).map { Float($0 % 4) })
+  let threads = ComputeThreads.count
+  defer { ComputeThreads.count = threads }
+  var scores: [[String: Float]] = []
+  for count in [1, 2] {
+    ComputeThreads.count = count
+    scores.append(try model.evaluate(x, y, batchSize: 150, verbose: .silent))
+  }
+  #expect(scores[0] == scores[1])
+  // The penalty is there: without it the loss is smaller.
+  var context = LayerContext(isTraining: false)
+  let plain = try model.batchLossValues(
+    x, y, loss: SparseCategoricalCrossentropy(), context: &context
+  ).values.mean().scalar
+  #expect(scores[0]["loss"]! > plain + 0.01)
+  var wholeContext = LayerContext(isTraining: false)
+  let whole = try model.batchLoss(
+    x, y, sampleWeight: nil, loss: SparseCategoricalCrossentropy(), context: &wholeContext)
+  let penalty = wholeContext.takeActivityPenalty(batchSize: 150)!.scalar
+  #expect(abs(scores[0]["loss"]! - (whole.loss.scalar + penalty)) < 1e-5)
 }
 
 @Test func sampleWeightsWeightTheLossAndOnlyTheWeightedMetrics() throws {

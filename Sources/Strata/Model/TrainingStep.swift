@@ -208,27 +208,43 @@ extension Sequential {
     let loss = configuration.loss
     // Sliced as `predict` slices (see `inferenceForward`): each sample's loss value depends on
     // that sample alone, and the reduction sums the joined values in the order of one pass.
+    // The slices run side by side as `inferenceForward`'s do, each with a context of its own;
+    // their activity penalties are then taken in slice order, as one context would hold them.
     var context = LayerContext(isTraining: false)
     let count = x.shape[0]
     let sliceSize = try inferenceSliceSize()
-    var values: [Tensor] = []
-    var masks: [Tensor?] = []
-    var outputMasks: [Tensor?] = []
-    var outputs: [Tensor] = []
-    var start = 0
-    repeat {
-      let end = Swift.min(count, start + sliceSize)
-      let whole = start == 0 && end == count
-      context.mask = nil
-      let piece = try batchLossValues(
-        whole ? x : x.rows(start..<end), whole ? y : y.rows(start..<end), loss: loss,
-        context: &context)
-      values.append(piece.values.reshaped(to: [-1]))
-      masks.append(piece.mask)
-      outputMasks.append(piece.outputMask)
-      outputs.append(piece.output)
-      start = end
-    } while start < count
+    let sliceCount = Swift.max(1, (count + sliceSize - 1) / sliceSize)
+    typealias Piece = (
+      values: Tensor, mask: Tensor?, outputMask: Tensor?, output: Tensor, context: LayerContext
+    )
+    var pieces = [Piece?](repeating: nil, count: sliceCount)
+    let failure = Locked<(any Error)?>(nil)
+    pieces.withUnsafeMutableBufferPointer { pieces in
+      runParallel(parts: sliceCount) { slice in
+        let start = slice * sliceSize
+        let end = Swift.min(count, start + sliceSize)
+        let whole = start == 0 && end == count
+        var sliceContext = LayerContext(isTraining: false)
+        do {
+          let piece = try batchLossValues(
+            whole ? x : x.rows(start..<end), whole ? y : y.rows(start..<end), loss: loss,
+            context: &sliceContext)
+          pieces[slice] = (
+            piece.values.reshaped(to: [-1]), piece.mask, piece.outputMask, piece.output,
+            sliceContext
+          )
+        } catch {
+          failure.withLock { first in first = first ?? error }
+        }
+      }
+    }
+    if let error = failure.withLock({ $0 }) { throw error }
+    let finished = pieces.map { $0! }
+    let values = finished.map(\.values)
+    let masks = finished.map(\.mask)
+    let outputMasks = finished.map(\.outputMask)
+    let outputs = finished.map(\.output)
+    context.activityPenalties = finished.flatMap(\.context.activityPenalties)
     func joined(_ pieces: [Tensor]) -> Tensor {
       pieces.count == 1 ? pieces[0] : Tensor.concatenating(pieces, alongAxis: 0)
     }

@@ -24,8 +24,11 @@ public enum ComputeThreads {
 }
 
 /// Runs `body(part)` for every part in `0..<parts` on Strata's persistent worker pool (the
-/// calling thread takes part too) and returns when all are done.
-func runParallel(parts: Int, _ body: (Int) -> Void) {
+/// calling thread takes part too) and returns when all are done. Kernels called from `body`
+/// run their parts one after another on its thread (still split by `ComputeThreads.count`, so
+/// they give the same bits), which lets whole tasks — `predict`'s slices — run side by side
+/// without meeting at every op.
+package func runParallel(parts: Int, _ body: (Int) -> Void) {
   let threads = ComputeThreads.count
   if parts <= 1 || threads <= 1 {
     for part in 0..<parts { body(part) }
