@@ -17,6 +17,8 @@
 
 #define TILE 6
 #define LANES 16
+// Pooling windows of at most this many taps are pooled in registers.
+#define POOL_TAPS 16
 
 // What every tile of one call reads besides the images and filters: a channel's worth of
 // zeros (the padding) and the window offsets of `window_offsets`.
@@ -83,17 +85,18 @@ STRATA_ALWAYS_INLINE void run_product(const float *const rows[TILE], const float
   }
 }
 
-// The products of one tile's windows read at `corner[r] + offsets[p]` for p in [p0, p1) (no
-// runs: the offsets of a window inside its image are the same for every pixel) added into the
-// accumulators.
+// The products of `pixels` (at most TILE) windows read at `corner[r] + offsets[p]` for p in
+// [p0, p1) (no runs: the offsets of a window inside its image are the same for every pixel)
+// added into the accumulators.
 STRATA_ALWAYS_INLINE void offset_product(const float *const corner[TILE], const long *offsets,
                                          const float *b0, const float *b1, long p0, long p1,
-                                         const int panels, lanes acc0[TILE], lanes acc1[TILE]) {
+                                         const int panels, const int pixels, lanes acc0[TILE],
+                                         lanes acc1[TILE]) {
   for (long p = p0; p < p1; p++) {
     const long at = offsets[p];
     const lanes w0 = LOAD(b0 + p * LANES);
     const lanes w1 = panels == 2 ? LOAD(b1 + p * LANES) : (lanes){0};
-    for (int r = 0; r < TILE; r++) {
+    for (int r = 0; r < pixels; r++) {
       const lanes a = corner[r][at] - (lanes){0};  // a broadcast of x itself, as above
       acc0[r] = __builtin_elementwise_fma(a, w0, acc0[r]);
       if (panels == 2) acc1[r] = __builtin_elementwise_fma(a, w1, acc1[r]);
@@ -145,7 +148,7 @@ STRATA_ALWAYS_INLINE void tile_product(const strata_window *w, const float *x, c
     for (int r = 0; r < TILE; r++) acc0[r] = acc1[r] = (lanes){0};
     long p = k0;
     if (inside && rowDepth < LONG_RUN) {
-      offset_product(corner, offsets, panel0, panel1, k0, k1, panels, acc0, acc1);
+      offset_product(corner, offsets, panel0, panel1, k0, k1, panels, TILE, acc0, acc1);
     } else if (inside) {
       long kernelRow = k0 / rowDepth, within = k0 % rowDepth;
       while (p < k1) {
@@ -269,31 +272,43 @@ STRATA_ALWAYS_INLINE void conv_body(const strata_window *w, long first, long las
 // their convolution rows take about this many floats (24 KB, in L1 while they are pooled).
 #define BAND_FLOATS 6144
 
+// The taps of pooling window (po, pw) that lie inside its input, in row-major window order:
+// their rows and columns in the pooling's input, and how many there are (at most POOL_TAPS).
+STRATA_ALWAYS_INLINE int window_taps(const strata_window *p, long po, long pw, long rows[],
+                                     long columns[]) {
+  int count = 0;
+  for (long i = 0; i < p->kh; i++) {
+    const long ih = po * p->strideHeight - p->top + i * p->dilationHeight;
+    if (ih < 0 || ih >= p->height) continue;
+    for (long j = 0; j < p->kw; j++) {
+      const long iw = pw * p->strideWidth - p->left + j * p->dilationWidth;
+      if (iw < 0 || iw >= p->width) continue;
+      rows[count] = ih;
+      columns[count++] = iw;
+    }
+  }
+  return count;
+}
+
 // Pooled rows [po0, po1) of image `n` from `band`, which holds its convolution output rows
 // [r0, …) (every column and filter): each window's maximum over its real pixels, compared in
 // row-major window order with `>` from -∞, as `strata_max_pool` does.
 STRATA_ALWAYS_INLINE void pool_band(const strata_window *p, const float *restrict band, long r0,
                                     long po0, long po1, float *restrict y) {
   const long c = p->channels;
-  // Up to this many taps a window's maximum is kept in registers, 16 channels at a time, and
-  // stored once; reading and writing the output at every tap had taken 15% of the first
-  // convolution's fused time.
-  enum { MOST_TAPS = 16 };
-  const int inRegisters = c % LANES == 0 && p->kh * p->kw <= MOST_TAPS;
+  // With at most POOL_TAPS taps a window's maximum is kept in registers, 16 channels at a
+  // time, and stored once; reading and writing the output at every tap had taken 15% of the
+  // first convolution's fused time.
+  const int inRegisters = c % LANES == 0 && p->kh * p->kw <= POOL_TAPS;
   for (long po = po0; po < po1; po++) {
     for (long pw = 0; pw < p->outWidth; pw++) {
       float *out = y + (po * p->outWidth + pw) * c;
-      const float *taps[MOST_TAPS];
-      int count = 0;
       if (inRegisters) {
-        for (long i = 0; i < p->kh; i++) {
-          const long ih = po * p->strideHeight - p->top + i * p->dilationHeight;
-          if (ih < 0 || ih >= p->height) continue;
-          for (long j = 0; j < p->kw; j++) {
-            const long iw = pw * p->strideWidth - p->left + j * p->dilationWidth;
-            if (iw < 0 || iw >= p->width) continue;
-            taps[count++] = band + ((ih - r0) * p->width + iw) * c;
-          }
+        long rows[POOL_TAPS], columns[POOL_TAPS];
+        const int count = window_taps(p, po, pw, rows, columns);
+        const float *taps[POOL_TAPS];
+        for (int t = 0; t < count; t++) {
+          taps[t] = band + ((rows[t] - r0) * p->width + columns[t]) * c;
         }
         for (long k = 0; k < c; k += LANES) {
           lanes m = (lanes){0} - __builtin_inff();
@@ -338,8 +353,6 @@ STRATA_ALWAYS_INLINE int windows_inside(const strata_window *w) {
          (w->outWidth - 1) * w->strideWidth + w->kw <= w->width;
 }
 
-// Pooling windows of at most this many taps are pooled straight from registers.
-#define POOL_TAPS 16
 // Convolution pixels computed together by `pooled_pixel`: enough independent FMA chains
 // (4 pixels × 16 filters: 8 on AVX2) to keep both FMA pipes busy.
 #define GROUP 4
@@ -355,20 +368,11 @@ STRATA_ALWAYS_INLINE void pooled_pixel(const float *const corner[POOL_TAPS], int
                                        long filters, float *out, const int panels) {
   lanes m0 = (lanes){0} - __builtin_inff(), m1 = m0;
   for (int t = 0; t < count; t += GROUP) {
-    const float *at[GROUP];
+    const float *at[TILE];
     for (int k = 0; k < GROUP; k++) at[k] = corner[t + k < count ? t + k : count - 1];
-    lanes acc0[GROUP], acc1[GROUP];
+    lanes acc0[TILE], acc1[TILE];
     for (int k = 0; k < GROUP; k++) acc0[k] = acc1[k] = (lanes){0};
-    for (long q = 0; q < depth; q++) {
-      const long offset = offsets[q];
-      const lanes w0 = LOAD(panel0 + q * LANES);
-      const lanes w1 = panels == 2 ? LOAD(panel1 + q * LANES) : (lanes){0};
-      for (int k = 0; k < GROUP; k++) {
-        const lanes a = at[k][offset] - (lanes){0};  // a broadcast of x itself, as above
-        acc0[k] = __builtin_elementwise_fma(a, w0, acc0[k]);
-        if (panels == 2) acc1[k] = __builtin_elementwise_fma(a, w1, acc1[k]);
-      }
-    }
+    offset_product(at, offsets, panel0, panel1, 0, depth, panels, GROUP, acc0, acc1);
     for (int k = 0; k < GROUP; k++) {
       lanes v = bias ? acc0[k] + LOAD(bias + f) : acc0[k];
       if (relu) v = (lanes)((lane_mask)v & (lane_mask)(v > (lanes){0}));
@@ -408,17 +412,12 @@ STRATA_ALWAYS_INLINE void shallow_pool_image(const strata_window *w, const strat
   const float *image = x + n * w->height * w->width * w->channels;
   for (long po = 0; po < p->outHeight; po++) {
     for (long pw = 0; pw < p->outWidth; pw++) {
+      long rows[POOL_TAPS], columns[POOL_TAPS];
+      const int count = window_taps(p, po, pw, rows, columns);
       const float *corner[POOL_TAPS];
-      int count = 0;
-      for (long i = 0; i < p->kh; i++) {
-        const long oh = po * p->strideHeight - p->top + i * p->dilationHeight;
-        if (oh < 0 || oh >= p->height) continue;
-        for (long j = 0; j < p->kw; j++) {
-          const long ow = pw * p->strideWidth - p->left + j * p->dilationWidth;
-          if (ow < 0 || ow >= p->width) continue;
-          corner[count++] =
-              image + (oh * w->strideHeight * w->width + ow * w->strideWidth) * w->channels;
-        }
+      for (int t = 0; t < count; t++) {
+        corner[t] = image + (rows[t] * w->strideHeight * w->width + columns[t] * w->strideWidth) *
+                                w->channels;
       }
       float *out = y + (po * p->outWidth + pw) * filters;
       if (count == 0) {
