@@ -188,28 +188,35 @@ extension Sequential {
   /// met at every layer of every slice had spent about a tenth of the ch. 8 convnet's
   /// `predict` waiting for each other.
   func inferenceForward(_ batch: Tensor, sliceSize: Int) throws -> Tensor {
-    let count = batch.shape[0]
-    guard count > sliceSize else {
+    let pieces = try mapSlices(count: batch.shape[0], sliceSize: sliceSize) { range in
       var context = LayerContext(isTraining: false)
-      return try forward(batch, context: &context)
+      return try forward(
+        range.count == batch.shape[0] ? batch : batch.rows(range), context: &context)
     }
-    let sliceCount = (count + sliceSize - 1) / sliceSize
-    var pieces = [Tensor?](repeating: nil, count: sliceCount)
-    let failure = Locked<(any Error)?>(nil)
+    return pieces.count == 1 ? pieces[0] : Tensor.concatenating(pieces, alongAxis: 0)
+  }
+
+  /// `body` of each slice of `sliceSize` samples in `0..<count` (at least one slice), the
+  /// slices side by side on Strata's threads, one slice per thread; the results in slice
+  /// order, or the error of the first slice that failed.
+  func mapSlices<Piece>(
+    count: Int, sliceSize: Int, _ body: (Range<Int>) throws -> Piece
+  ) throws -> [Piece] {
+    let sliceCount = Swift.max(1, (count + sliceSize - 1) / sliceSize)
+    var pieces = [Piece?](repeating: nil, count: sliceCount)
+    let failures = Locked<[(slice: Int, error: any Error)]>([])
     pieces.withUnsafeMutableBufferPointer { pieces in
       runParallel(parts: sliceCount) { slice in
         let start = slice * sliceSize
-        var context = LayerContext(isTraining: false)
         do {
-          pieces[slice] = try forward(
-            batch.rows(start..<Swift.min(count, start + sliceSize)), context: &context)
+          pieces[slice] = try body(start..<Swift.min(count, start + sliceSize))
         } catch {
-          failure.withLock { first in first = first ?? error }
+          failures.withLock { $0.append((slice, error)) }
         }
       }
     }
-    if let error = failure.withLock({ $0 }) { throw error }
-    return Tensor.concatenating(pieces.map { $0! }, alongAxis: 0)
+    if let first = failures.withLock({ $0.min { $0.slice < $1.slice } }) { throw first.error }
+    return pieces.map { $0! }
   }
 
   /// The samples per inference slice: as many as keep the activations of all layers together

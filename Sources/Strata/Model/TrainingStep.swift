@@ -213,33 +213,16 @@ extension Sequential {
     var context = LayerContext(isTraining: false)
     let count = x.shape[0]
     let sliceSize = try inferenceSliceSize()
-    let sliceCount = Swift.max(1, (count + sliceSize - 1) / sliceSize)
-    typealias Piece = (
-      values: Tensor, mask: Tensor?, outputMask: Tensor?, output: Tensor, context: LayerContext
-    )
-    var pieces = [Piece?](repeating: nil, count: sliceCount)
-    let failure = Locked<(any Error)?>(nil)
-    pieces.withUnsafeMutableBufferPointer { pieces in
-      runParallel(parts: sliceCount) { slice in
-        let start = slice * sliceSize
-        let end = Swift.min(count, start + sliceSize)
-        let whole = start == 0 && end == count
-        var sliceContext = LayerContext(isTraining: false)
-        do {
-          let piece = try batchLossValues(
-            whole ? x : x.rows(start..<end), whole ? y : y.rows(start..<end), loss: loss,
-            context: &sliceContext)
-          pieces[slice] = (
-            piece.values.reshaped(to: [-1]), piece.mask, piece.outputMask, piece.output,
-            sliceContext
-          )
-        } catch {
-          failure.withLock { first in first = first ?? error }
-        }
-      }
+    let finished = try mapSlices(count: count, sliceSize: sliceSize) { range in
+      let whole = range.count == count
+      var sliceContext = LayerContext(isTraining: false)
+      let piece = try batchLossValues(
+        whole ? x : x.rows(range), whole ? y : y.rows(range), loss: loss, context: &sliceContext)
+      return (
+        values: piece.values.reshaped(to: [-1]), mask: piece.mask, outputMask: piece.outputMask,
+        output: piece.output, context: sliceContext
+      )
     }
-    if let error = failure.withLock({ $0 }) { throw error }
-    let finished = pieces.map { $0! }
     let values = finished.map(\.values)
     let masks = finished.map(\.mask)
     let outputMasks = finished.map(\.outputMask)

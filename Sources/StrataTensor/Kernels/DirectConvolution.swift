@@ -15,7 +15,9 @@ extension Tensor {
     _ images: Tensor, matrix: Tensor, bias: Tensor?, geometry: WindowGeometry,
     activation: ElementwiseActivation, maxPooling pool: WindowGeometry? = nil
   ) -> Tensor? {
-    guard strata_conv2d_direct_available() != 0 else { return nil }
+    guard strata_conv2d_direct_available() != 0,
+      pool == nil || activation == .linear || activation == .relu
+    else { return nil }
     let (batch, channels) = (images.shape[0], images.shape[3])
     let (depth, filters) = (matrix.shape[0], matrix.shape[1])
     let output = geometry.outputSize
@@ -35,7 +37,6 @@ extension Tensor {
     let paddedBias = bias.map {
       $0.scalars + [Float](repeating: 0, count: panels * lanes - filters)
     }
-    if pool != nil && activation != .linear && activation != .relu { return nil }
     let outputSize = pool?.outputSize ?? output
     let count = batch * outputSize[0] * outputSize[1] * filters
     var out = [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
