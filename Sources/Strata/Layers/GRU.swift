@@ -115,40 +115,44 @@ public final class GRU: RecurrentLayer, Configurable {
     guard let kernel, let recurrentKernel else { throw unbuiltLayerError(self) }
     _ = try outputShape(forInputShape: Array(input.shape.dropFirst()))
     let (units, resetAfter) = (self.units, self.resetAfter)
-    let u = context[recurrentKernel]
-    let fullBias = bias.map { context[$0] }
-    let inputBias = resetAfter ? fullBias?.rows(0..<1).reshaped(to: [3 * units]) : fullBias
-    let recurrentBias = resetAfter ? fullBias?.rows(1..<2).reshaped(to: [3 * units]) : nil
     let fused =
       resetAfter && activation.elementwise == .tanh && recurrentActivation.elementwise == .sigmoid
     let (activation, recurrentActivation) = (self.activation, self.recurrentActivation)
-    // Without reset-after, the candidate's product is taken separately, after the reset.
-    let gatesProduct = RepeatedProduct(
-      weight: resetAfter ? u : u.slice(alongAxis: 1, from: 0, count: 2 * units))
-    let candidateProduct =
-      resetAfter
-      ? nil : RepeatedProduct(weight: u.slice(alongAxis: 1, from: 2 * units, count: units))
+    let weights = [context[kernel], context[recurrentKernel]] + (bias.map { [context[$0]] } ?? [])
     return try runRecurrence(
-      input, mask: mask, kernel: context[kernel], bias: inputBias, stateCount: 1, units: units,
-      options: options, layerName: name, context: &context
-    ) { projection, states, droppedHidden in
-      var inner = gatesProduct(droppedHidden)
-      if let recurrentBias { inner = inner + recurrentBias }
-      if fused {
-        let hidden = Tensor.gruCell(
-          inputProjection: projection, recurrentProjection: inner, previousHidden: states[0])
+      input, mask: mask, weights: weights, stateCount: 1, units: units, options: options,
+      layerName: name, context: &context
+    ) { weights in
+      let u = weights[1]
+      let fullBias = weights.count > 2 ? weights[2] : nil
+      let inputBias = resetAfter ? fullBias?.rows(0..<1).reshaped(to: [3 * units]) : fullBias
+      let recurrentBias = resetAfter ? fullBias?.rows(1..<2).reshaped(to: [3 * units]) : nil
+      // Without reset-after, the candidate's product is taken separately, after the reset.
+      let gatesProduct = RepeatedProduct(
+        weight: resetAfter ? u : u.slice(alongAxis: 1, from: 0, count: 2 * units))
+      let candidateProduct =
+        resetAfter
+        ? nil : RepeatedProduct(weight: u.slice(alongAxis: 1, from: 2 * units, count: units))
+      return RecurrentCell(kernel: weights[0], bias: inputBias) {
+        projection, states, droppedHidden in
+        var inner = gatesProduct(droppedHidden)
+        if let recurrentBias { inner = inner + recurrentBias }
+        if fused {
+          let hidden = Tensor.gruCell(
+            inputProjection: projection, recurrentProjection: inner, previousHidden: states[0])
+          return (hidden, [hidden])
+        }
+        func part(_ t: Tensor, _ k: Int) -> Tensor {
+          t.slice(alongAxis: 1, from: k * units, count: units)
+        }
+        let z = recurrentActivation(part(projection, 0) + part(inner, 0))
+        let r = recurrentActivation(part(projection, 1) + part(inner, 1))
+        let recurrentCandidate =
+          candidateProduct.map { $0(r * droppedHidden) } ?? r * part(inner, 2)
+        let candidate = activation(part(projection, 2) + recurrentCandidate)
+        let hidden = z * states[0] + (1 - z) * candidate
         return (hidden, [hidden])
       }
-      func part(_ t: Tensor, _ k: Int) -> Tensor {
-        t.slice(alongAxis: 1, from: k * units, count: units)
-      }
-      let z = recurrentActivation(part(projection, 0) + part(inner, 0))
-      let r = recurrentActivation(part(projection, 1) + part(inner, 1))
-      let recurrentCandidate =
-        candidateProduct.map { $0(r * droppedHidden) } ?? r * part(inner, 2)
-      let candidate = activation(part(projection, 2) + recurrentCandidate)
-      let hidden = z * states[0] + (1 - z) * candidate
-      return (hidden, [hidden])
     }
   }
 }

@@ -127,25 +127,29 @@ public final class LSTM: RecurrentLayer, Configurable {
   ) {
     guard let kernel, let recurrentKernel else { throw unbuiltLayerError(self) }
     _ = try outputShape(forInputShape: Array(input.shape.dropFirst()))
-    let recurrent = RepeatedProduct(weight: context[recurrentKernel])
     let units = self.units
     let fused = activation.elementwise == .tanh && recurrentActivation.elementwise == .sigmoid
     let (activation, recurrentActivation) = (self.activation, self.recurrentActivation)
+    let weights = [context[kernel], context[recurrentKernel]] + (bias.map { [context[$0]] } ?? [])
     return try runRecurrence(
-      input, mask: mask, kernel: context[kernel], bias: bias.map { context[$0] }, stateCount: 2,
-      units: units, options: options, layerName: name, context: &context
-    ) { projection, states, droppedHidden in
-      let gates = recurrent(droppedHidden, adding: projection)
-      if fused {
-        let step = Tensor.lstmCell(gates: gates, previousCell: states[1])
-        return (step.hidden, [step.hidden, step.cell])
+      input, mask: mask, weights: weights, stateCount: 2, units: units, options: options,
+      layerName: name, context: &context
+    ) { weights in
+      let recurrent = RepeatedProduct(weight: weights[1])
+      return RecurrentCell(kernel: weights[0], bias: weights.count > 2 ? weights[2] : nil) {
+        projection, states, droppedHidden in
+        let gates = recurrent(droppedHidden, adding: projection)
+        if fused {
+          let step = Tensor.lstmCell(gates: gates, previousCell: states[1])
+          return (step.hidden, [step.hidden, step.cell])
+        }
+        func gate(_ k: Int) -> Tensor { gates.slice(alongAxis: 1, from: k * units, count: units) }
+        let cell =
+          recurrentActivation(gate(1)) * states[1] + recurrentActivation(gate(0))
+          * activation(gate(2))
+        let hidden = recurrentActivation(gate(3)) * activation(cell)
+        return (hidden, [hidden, cell])
       }
-      func gate(_ k: Int) -> Tensor { gates.slice(alongAxis: 1, from: k * units, count: units) }
-      let cell =
-        recurrentActivation(gate(1)) * states[1] + recurrentActivation(gate(0))
-        * activation(gate(2))
-      let hidden = recurrentActivation(gate(3)) * activation(cell)
-      return (hidden, [hidden, cell])
     }
   }
 }

@@ -141,33 +141,39 @@ typealias RecurrentStep = (
   _ projection: Tensor, _ states: [Tensor], _ droppedHidden: Tensor
 ) -> (output: Tensor, states: [Tensor])
 
+/// What a recurrent layer computes with, made from its weights: the input projection's kernel
+/// `[features, k·units]` and bias, and the step.
+struct RecurrentCell {
+  var kernel: Tensor
+  var bias: Tensor?
+  var step: RecurrentStep
+}
+
 /// Runs a recurrence over `input` `[batch, steps, features]`: dropout on the inputs, the input
-/// projection `input · kernel + bias` of all steps in one GEMM, then `step` per time step in
+/// projection `input · kernel + bias` of all steps in one GEMM, then the step per time step in
 /// reading order, keeping the states (and the previous output) where `mask` is 0.
+///
+/// The samples of a batch do not depend on each other, so with several compute threads each
+/// thread runs the whole recurrence for its own rows (``Tensor/rowParallel(_:sharing:parts:_:)``)
+/// — `makeCell` builds the cell from that thread's copies of `weights` — instead of all threads
+/// meeting at every op of every step.
 func runRecurrence(
-  _ input: Tensor, mask: Tensor?, kernel: Tensor, bias: Tensor?, stateCount: Int, units: Int,
+  _ input: Tensor, mask: Tensor?, weights: [Tensor], stateCount: Int, units: Int,
   options: RecurrentOptions, layerName: String, context: inout LayerContext,
-  step: RecurrentStep
+  makeCell: (_ weights: [Tensor]) -> RecurrentCell
 ) throws -> (output: Tensor, states: [Tensor]) {
   let (batch, steps, features) = (input.shape[0], input.shape[1], input.shape[2])
-  guard features == kernel.shape[0] else {
-    throw StrataError(
-      .shapeMismatch,
-      "Input 0 of layer '\(layerName)' is incompatible with the layer: expected axis -1 of input shape to have value \(kernel.shape[0]), but received input with shape \(input.shape)"
-    )
-  }
   if let mask, mask.shape != [batch, steps] {
     throw StrataError(
       .shapeMismatch,
       "Layer '\(layerName)': the time-step mask has shape \(mask.shape), expected [\(batch), \(steps)] for inputs of shape \(input.shape)"
     )
   }
-  var sequence = input
+  var inputMask: Tensor? = nil
   if context.isTraining, options.dropout > 0, options.dropout < 1 {
     let keep = 1 - options.dropout
-    let dropMask = Tensor.bernoulli(
+    inputMask = Tensor.bernoulli(
       [batch, 1, features], probability: keep, value: 1 / keep, generator: &context.generator)
-    sequence = sequence * dropMask
   }
   var recurrentMask: Tensor? = nil
   if context.isTraining, options.recurrentDropout > 0, options.recurrentDropout < 1 {
@@ -175,14 +181,75 @@ func runRecurrence(
     recurrentMask = Tensor.bernoulli(
       [batch, units], probability: keep, value: 1 / keep, generator: &context.generator)
   }
+  func recur(_ rows: RecurrentRows, weights: [Tensor]) throws -> (Tensor, [Tensor]) {
+    try recurrence(
+      rows, cell: makeCell(weights), stateCount: stateCount, units: units, options: options,
+      layerName: layerName)
+  }
+  let whole = RecurrentRows(
+    sequence: input, mask: mask, inputMask: inputMask, recurrentMask: recurrentMask)
+  guard Swift.min(ComputeThreads.count, batch) > 1 else {
+    return try recur(whole, weights: weights)
+  }
+  // The output and the final states side by side in one [rows, width] tensor per thread.
+  let outputShape = options.returnSequences ? [steps, units] : [units]
+  let outputWidth = outputShape.reduce(1, *)
+  let packed = try Tensor.rowParallel(whole.tensors, sharing: weights) { rows, weights in
+    let (output, states) = try recur(whole.taking(rows), weights: weights)
+    return Tensor.concatenating(
+      [output.reshaped(to: [rows[0].shape[0], outputWidth])] + states, alongAxis: 1)
+  }
+  let output = packed.slice(alongAxis: 1, from: 0, count: outputWidth)
+    .reshaped(to: [batch] + outputShape)
+  let states = (0..<stateCount).map { state in
+    packed.slice(alongAxis: 1, from: outputWidth + state * units, count: units)
+  }
+  return (output, states)
+}
+
+/// The batched inputs of a recurrence: the sequence, its time-step mask and the dropout masks.
+private struct RecurrentRows {
+  var sequence: Tensor
+  var mask: Tensor?
+  var inputMask: Tensor?
+  var recurrentMask: Tensor?
+
+  /// The tensors present, in order.
+  var tensors: [Tensor] { [sequence] + [mask, inputMask, recurrentMask].compactMap { $0 } }
+
+  /// The same inputs with `tensors` (in the order of ``tensors``) in their place.
+  func taking(_ tensors: [Tensor]) -> RecurrentRows {
+    var remaining = tensors.dropFirst().makeIterator()
+    return RecurrentRows(
+      sequence: tensors[0], mask: mask.map { _ in remaining.next()! },
+      inputMask: inputMask.map { _ in remaining.next()! },
+      recurrentMask: recurrentMask.map { _ in remaining.next()! })
+  }
+}
+
+/// The loop over time steps of ``runRecurrence``, on one set of rows.
+private func recurrence(
+  _ rows: RecurrentRows, cell: RecurrentCell, stateCount: Int, units: Int,
+  options: RecurrentOptions, layerName: String
+) throws -> (output: Tensor, states: [Tensor]) {
+  let input = rows.sequence
+  let (batch, steps, features) = (input.shape[0], input.shape[1], input.shape[2])
+  let kernel = cell.kernel
+  guard features == kernel.shape[0] else {
+    throw StrataError(
+      .shapeMismatch,
+      "Input 0 of layer '\(layerName)' is incompatible with the layer: expected axis -1 of input shape to have value \(kernel.shape[0]), but received input with shape \(input.shape)"
+    )
+  }
+  let sequence = rows.inputMask.map { input * $0 } ?? input
   let width = kernel.shape[1]
   // Time-major projections, so that each step is one contiguous block of rows: the (narrow)
   // input is put in time order, and the projection comes out in it.
   let projections = sequence.transposed(permutation: [1, 0, 2])
     .reshaped(to: [steps * batch, features])
-    .dense(kernel: kernel, bias: bias, activation: .linear)
+    .dense(kernel: kernel, bias: cell.bias, activation: .linear)
     .reshaped(to: [steps, batch, width])
-  let stepMasks = mask.map { $0.transposed().reshaped(to: [steps, batch, 1]) }
+  let stepMasks = rows.mask.map { $0.transposed().reshaped(to: [steps, batch, 1]) }
   let zeros = Tensor.zeros([batch, units])
   var states = [Tensor](repeating: zeros, count: stateCount)
   var previousOutput = zeros
@@ -191,8 +258,8 @@ func runRecurrence(
   let order = options.goBackwards ? Array((0..<steps).reversed()) : Array(0..<steps)
   for t in order {
     let projection = projections.rows(t..<(t + 1)).reshaped(to: [batch, width])
-    let droppedHidden = recurrentMask.map { states[0] * $0 } ?? states[0]
-    var (output, newStates) = step(projection, states, droppedHidden)
+    let droppedHidden = rows.recurrentMask.map { states[0] * $0 } ?? states[0]
+    var (output, newStates) = cell.step(projection, states, droppedHidden)
     if let stepMasks {
       let keep = stepMasks.rows(t..<(t + 1)).reshaped(to: [batch, 1])
       newStates = zip(newStates, states).map { new, old in

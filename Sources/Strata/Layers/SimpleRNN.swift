@@ -99,14 +99,18 @@ public final class SimpleRNN: RecurrentLayer, Configurable {
   ) {
     guard let kernel, let recurrentKernel else { throw unbuiltLayerError(self) }
     _ = try outputShape(forInputShape: Array(input.shape.dropFirst()))
-    let recurrent = RepeatedProduct(weight: context[recurrentKernel])
     let activation = self.activation
+    let weights = [context[kernel], context[recurrentKernel]] + (bias.map { [context[$0]] } ?? [])
     return try runRecurrence(
-      input, mask: mask, kernel: context[kernel], bias: bias.map { context[$0] }, stateCount: 1,
-      units: units, options: options, layerName: name, context: &context
-    ) { projection, _, droppedHidden in
-      let hidden = activation(recurrent(droppedHidden, adding: projection))
-      return (hidden, [hidden])
+      input, mask: mask, weights: weights, stateCount: 1, units: units, options: options,
+      layerName: name, context: &context
+    ) { weights in
+      let recurrent = RepeatedProduct(weight: weights[1])
+      return RecurrentCell(kernel: weights[0], bias: weights.count > 2 ? weights[2] : nil) {
+        projection, _, droppedHidden in
+        let hidden = activation(recurrent(droppedHidden, adding: projection))
+        return (hidden, [hidden])
+      }
     }
   }
 }

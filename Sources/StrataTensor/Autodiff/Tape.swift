@@ -87,7 +87,11 @@ final class Tape: Sendable {
         if grads[parent] == nil { grads[parent] = Tensor.zeros(nodes[parent].shape) }
         grads[parent]!.withUnsafeMutableScalars { destination in
           upstream.withUnsafeScalars { source in
-            for i in 0..<source.count { destination[offset + i] += source[i] }
+            // On pointers, without the overflow check of `offset + i`, the loop vectorises:
+            // indexed, it was a scalar loop that took 2.5% of an LSTM epoch.
+            guard let from = source.baseAddress else { return }
+            let to = destination.baseAddress! + offset
+            for i in 0..<source.count { to[i] += from[i] }
           }
         }
         continue

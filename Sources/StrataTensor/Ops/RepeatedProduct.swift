@@ -33,21 +33,34 @@ public final class RepeatedProduct: Sendable {
       return
     }
     // Every product adds its input and its output's gradient here; the weight's gradient
-    // Σ xᵢᵀ·gᵢ is summed by the GEMM into one buffer, product after product (no stacked copy
-    // of all inputs and gradients; each product is a full-speed GEMM of depth m).
+    // Σ xᵢᵀ·gᵢ is summed by the GEMM into one buffer. Products of few rows (a recurrence's
+    // slice of a batch: 32 rows) are stacked a few at a time, so each GEMM sums at least
+    // `depthBlock` rows at once rather than reading and writing the whole [k, n] gradient
+    // after every 32-deep sum.
     let deferred = DeferredGradient { pieces in
       var sum = uninitializedScalars(k * n)
+      var start = 0
       sum.withUnsafeMutableBufferPointer { c in
-        for (index, (input, gradient)) in pieces.enumerated() {
-          input.scalars.withUnsafeBufferPointer { a in
-            gradient.scalars.withUnsafeBufferPointer { b in
+        while start < pieces.count {
+          var end = start + 1
+          var depth = pieces[start].0.shape[0]
+          while end < pieces.count, depth < GEMM.depthBlock {
+            depth += pieces[end].0.shape[0]
+            end += 1
+          }
+          let group = pieces[start..<end]
+          let inputs = group.count == 1 ? group.first!.0.scalars : group.flatMap(\.0.scalars)
+          let gradients = group.count == 1 ? group.first!.1.scalars : group.flatMap(\.1.scalars)
+          inputs.withUnsafeBufferPointer { a in
+            gradients.withUnsafeBufferPointer { b in
               GEMM.multiply(
-                m: k, n: n, k: input.shape[0],
+                m: k, n: n, k: depth,
                 a: .init(base: a.baseAddress!, leadingDimension: k, transposed: true),
                 b: .init(base: b.baseAddress!, leadingDimension: n, transposed: false),
-                c: c.baseAddress!, ldc: n, accumulate: index > 0)
+                c: c.baseAddress!, ldc: n, accumulate: start > 0)
             }
           }
+          start = end
         }
       }
       return Tensor(shape: [k, n], storage: sum)

@@ -21,24 +21,28 @@ extension Tensor {
     var out = scalars
     out.withUnsafeMutableBufferPointer { buffer in
       let p = buffer.baseAddress!
-      for o in 0..<outer {
-        for i in 0..<inner {
-          let base = p + o * n * inner + i
-          var top = -Float.infinity
-          for k in 0..<n { top = Swift.max(top, base[k * inner]) }
-          var total: Float = 0
-          for k in 0..<n {
-            let e = Foundation.exp(base[k * inner] - top)
-            base[k * inner] = e
-            total += e
+      // Rows are independent: split across threads, the same bits.
+      parallelRanges(count: outer, minimumChunk: Swift.max(1, (1 << 14) / Swift.max(1, n * inner)))
+      { rows in
+        for o in rows {
+          for i in 0..<inner {
+            let base = p + o * n * inner + i
+            var top = -Float.infinity
+            for k in 0..<n { top = Swift.max(top, base[k * inner]) }
+            var total: Float = 0
+            for k in 0..<n {
+              let e = Foundation.exp(base[k * inner] - top)
+              base[k * inner] = e
+              total += e
+            }
+            if let normalizers {
+              let row = o * inner + i
+              normalizers[row] = top
+              normalizers[outer * inner + row] = Foundation.log(total)
+            }
+            let scale = 1 / total
+            for k in 0..<n { base[k * inner] *= scale }
           }
-          if let normalizers {
-            let row = o * inner + i
-            normalizers[row] = top
-            normalizers[outer * inner + row] = Foundation.log(total)
-          }
-          let scale = 1 / total
-          for k in 0..<n { base[k * inner] *= scale }
         }
       }
     }
