@@ -118,13 +118,14 @@ public final class GRU: RecurrentLayer, Configurable {
     let fused =
       resetAfter && activation.elementwise == .tanh && recurrentActivation.elementwise == .sigmoid
     let (activation, recurrentActivation) = (self.activation, self.recurrentActivation)
-    let weights = [context[kernel], context[recurrentKernel]] + (bias.map { [context[$0]] } ?? [])
+    let weights = RecurrentWeights(
+      kernel: context[kernel], recurrentKernel: context[recurrentKernel],
+      bias: bias.map { context[$0] })
     return try runRecurrence(
       input, mask: mask, weights: weights, stateCount: 1, units: units, options: options,
       layerName: name, context: &context
     ) { weights in
-      let u = weights[1]
-      let fullBias = weights.count > 2 ? weights[2] : nil
+      let (u, fullBias) = (weights.recurrentKernel, weights.bias)
       let inputBias = resetAfter ? fullBias?.rows(0..<1).reshaped(to: [3 * units]) : fullBias
       let recurrentBias = resetAfter ? fullBias?.rows(1..<2).reshaped(to: [3 * units]) : nil
       // Without reset-after, the candidate's product is taken separately, after the reset.
@@ -133,7 +134,7 @@ public final class GRU: RecurrentLayer, Configurable {
       let candidateProduct =
         resetAfter
         ? nil : RepeatedProduct(weight: u.slice(alongAxis: 1, from: 2 * units, count: units))
-      return RecurrentCell(kernel: weights[0], bias: inputBias) {
+      return RecurrentCell(kernel: weights.kernel, bias: inputBias) {
         projection, states, droppedHidden in
         var inner = gatesProduct(droppedHidden)
         if let recurrentBias { inner = inner + recurrentBias }

@@ -130,13 +130,15 @@ public final class LSTM: RecurrentLayer, Configurable {
     let units = self.units
     let fused = activation.elementwise == .tanh && recurrentActivation.elementwise == .sigmoid
     let (activation, recurrentActivation) = (self.activation, self.recurrentActivation)
-    let weights = [context[kernel], context[recurrentKernel]] + (bias.map { [context[$0]] } ?? [])
+    let weights = RecurrentWeights(
+      kernel: context[kernel], recurrentKernel: context[recurrentKernel],
+      bias: bias.map { context[$0] })
     return try runRecurrence(
       input, mask: mask, weights: weights, stateCount: 2, units: units, options: options,
       layerName: name, context: &context
     ) { weights in
-      let recurrent = RepeatedProduct(weight: weights[1])
-      return RecurrentCell(kernel: weights[0], bias: weights.count > 2 ? weights[2] : nil) {
+      let recurrent = RepeatedProduct(weight: weights.recurrentKernel)
+      return RecurrentCell(kernel: weights.kernel, bias: weights.bias) {
         projection, states, droppedHidden in
         let gates = recurrent(droppedHidden, adding: projection)
         if fused {

@@ -141,6 +141,22 @@ typealias RecurrentStep = (
   _ projection: Tensor, _ states: [Tensor], _ droppedHidden: Tensor
 ) -> (output: Tensor, states: [Tensor])
 
+/// A recurrent layer's weights as its step sees them (traced in training).
+struct RecurrentWeights {
+  var kernel: Tensor
+  var recurrentKernel: Tensor
+  var bias: Tensor?
+
+  /// The weights present, in order, to hand to ``Tensor/rowParallel(_:sharing:parts:_:)``.
+  var tensors: [Tensor] { [kernel, recurrentKernel] + (bias.map { [$0] } ?? []) }
+
+  /// The same weights with `tensors` (in the order of ``tensors``) in their place.
+  func taking(_ tensors: [Tensor]) -> RecurrentWeights {
+    RecurrentWeights(
+      kernel: tensors[0], recurrentKernel: tensors[1], bias: bias.map { _ in tensors[2] })
+  }
+}
+
 /// What a recurrent layer computes with, made from its weights: the input projection's kernel
 /// `[features, k·units]` and bias, and the step.
 struct RecurrentCell {
@@ -158,9 +174,9 @@ struct RecurrentCell {
 /// — `makeCell` builds the cell from that thread's copies of `weights` — instead of all threads
 /// meeting at every op of every step.
 func runRecurrence(
-  _ input: Tensor, mask: Tensor?, weights: [Tensor], stateCount: Int, units: Int,
+  _ input: Tensor, mask: Tensor?, weights: RecurrentWeights, stateCount: Int, units: Int,
   options: RecurrentOptions, layerName: String, context: inout LayerContext,
-  makeCell: (_ weights: [Tensor]) -> RecurrentCell
+  makeCell: (_ weights: RecurrentWeights) -> RecurrentCell
 ) throws -> (output: Tensor, states: [Tensor]) {
   let (batch, steps, features) = (input.shape[0], input.shape[1], input.shape[2])
   if let mask, mask.shape != [batch, steps] {
@@ -181,7 +197,7 @@ func runRecurrence(
     recurrentMask = Tensor.bernoulli(
       [batch, units], probability: keep, value: 1 / keep, generator: &context.generator)
   }
-  func recur(_ rows: RecurrentRows, weights: [Tensor]) throws -> (Tensor, [Tensor]) {
+  func recur(_ rows: RecurrentRows, weights: RecurrentWeights) throws -> (Tensor, [Tensor]) {
     try recurrence(
       rows, cell: makeCell(weights), stateCount: stateCount, units: units, options: options,
       layerName: layerName)
@@ -194,8 +210,8 @@ func runRecurrence(
   // The output and the final states side by side in one [rows, width] tensor per thread.
   let outputShape = options.returnSequences ? [steps, units] : [units]
   let outputWidth = outputShape.reduce(1, *)
-  let packed = try Tensor.rowParallel(whole.tensors, sharing: weights) { rows, weights in
-    let (output, states) = try recur(whole.taking(rows), weights: weights)
+  let packed = try Tensor.rowParallel(whole.tensors, sharing: weights.tensors) { rows, shared in
+    let (output, states) = try recur(whole.taking(rows), weights: weights.taking(shared))
     return Tensor.concatenating(
       [output.reshaped(to: [rows[0].shape[0], outputWidth])] + states, alongAxis: 1)
   }

@@ -100,13 +100,15 @@ public final class SimpleRNN: RecurrentLayer, Configurable {
     guard let kernel, let recurrentKernel else { throw unbuiltLayerError(self) }
     _ = try outputShape(forInputShape: Array(input.shape.dropFirst()))
     let activation = self.activation
-    let weights = [context[kernel], context[recurrentKernel]] + (bias.map { [context[$0]] } ?? [])
+    let weights = RecurrentWeights(
+      kernel: context[kernel], recurrentKernel: context[recurrentKernel],
+      bias: bias.map { context[$0] })
     return try runRecurrence(
       input, mask: mask, weights: weights, stateCount: 1, units: units, options: options,
       layerName: name, context: &context
     ) { weights in
-      let recurrent = RepeatedProduct(weight: weights[1])
-      return RecurrentCell(kernel: weights[0], bias: weights.count > 2 ? weights[2] : nil) {
+      let recurrent = RepeatedProduct(weight: weights.recurrentKernel)
+      return RecurrentCell(kernel: weights.kernel, bias: weights.bias) {
         projection, _, droppedHidden in
         let hidden = activation(recurrent(droppedHidden, adding: projection))
         return (hidden, [hidden])

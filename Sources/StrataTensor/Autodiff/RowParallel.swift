@@ -33,7 +33,7 @@ extension Tensor {
     _ body: (_ rows: [Tensor], _ shared: [Tensor]) throws -> Tensor
   ) throws -> Tensor {
     precondition(!batched.isEmpty, "rowParallel: needs at least one batched tensor")
-    let batch = batched[0].rank == 0 ? 1 : batched[0].shape[0]
+    let batch = batched[0].shape.first ?? 0
     for tensor in batched {
       precondition(
         tensor.rank >= 1 && tensor.shape[0] == batch,
@@ -59,17 +59,12 @@ extension Tensor {
     }
     if let first = failures.withLock({ $0.min { $0.part < $1.part } }) { throw first.error }
     let runs = slices.map { $0! }
-    for run in runs {
+    for (run, range) in zip(runs, ranges) {
       precondition(
-        run.value.rank >= 1
-          && Array(run.value.shape.dropFirst())
-            == Array(runs[0].value.shape.dropFirst()),
-        "rowParallel: the slices' results must differ in their first axis only, got \(run.value.shape) and \(runs[0].value.shape)"
+        run.value.shape.first == range.count
+          && run.value.shape.dropFirst() == runs[0].value.shape.dropFirst(),
+        "rowParallel: a slice of \(range.count) rows gave a result of shape \(run.value.shape), the first slice \(runs[0].value.shape); results must have the slice's rows first and the same shape otherwise"
       )
-    }
-    for (run, range) in zip(runs, ranges) where run.value.shape[0] != range.count {
-      preconditionFailure(
-        "rowParallel: a slice of \(range.count) rows gave a result of shape \(run.value.shape)")
     }
     let value = concatenating(runs.map(\.value), alongAxis: 0)
     guard traced else { return value }
